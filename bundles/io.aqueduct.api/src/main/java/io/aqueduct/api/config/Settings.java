@@ -1,0 +1,134 @@
+package io.aqueduct.api.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Typed, validated reads of one configuration. Values from {@code .cfg} files are strings, values set in the
+ * Web Console may be typed; both are accepted. A missing or blank value gives the default; a value that does
+ * not parse throws {@link InvalidSettingException}, so a component can reject the whole configuration and
+ * keep its previous one.
+ */
+public final class Settings {
+    private final String pid;
+    private final Map<String, ?> properties;
+
+    private Settings(String pid, Map<String, ?> properties) {
+        this.pid = pid;
+        this.properties = properties == null ? Map.of() : properties;
+    }
+
+    public static Settings of(String pid, Map<String, ?> properties) {
+        return new Settings(pid, properties);
+    }
+
+    public String pid() {
+        return pid;
+    }
+
+    private String raw(String key) {
+        Object v = properties.get(key);
+        if (v == null) {
+            return null;
+        }
+        String s = String.valueOf(v).trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    public String string(String key, String defaultValue) {
+        String v = raw(key);
+        return v == null ? defaultValue : v;
+    }
+
+    /** A required non-blank string. */
+    public String required(String key) {
+        String v = raw(key);
+        if (v == null) {
+            throw new InvalidSettingException(pid, key, "", "a value is required");
+        }
+        return v;
+    }
+
+    public int integer(String key, int defaultValue, int min, int max) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the expected range
+        }
+        throw new InvalidSettingException(pid, key, v, "expected a whole number from " + min + " to " + max);
+    }
+
+    public long duration(String key, long defaultMillis, long minMillis, long maxMillis) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultMillis;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n >= minMillis && n <= maxMillis) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the expected range
+        }
+        throw new InvalidSettingException(pid, key, v,
+                "expected milliseconds from " + minMillis + " to " + maxMillis);
+    }
+
+    /** A TCP or UDP port, 1 to 65535. */
+    public int port(String key, int defaultValue) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 65535) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(pid, key, v, "expected a port number from 1 to 65535");
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new InvalidSettingException(pid, key, v, "expected true or false");
+    }
+
+    /** One of an enum's constants, written in any case ({@code standalone}, {@code STANDALONE}). */
+    public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
+        String v = raw(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        String allowed = Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        throw new InvalidSettingException(pid, key, v, "expected one of " + allowed);
+    }
+}
