@@ -1,0 +1,126 @@
+package io.aqueduct.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminCommandTest {
+    private static final String NODE = "# node\nmode = standalone\nnode.group = east\n";
+
+    @TempDir
+    Path home;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private AdminCommand command;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(nodeFile(), NODE);
+        command = new AdminCommand(home, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    private Path nodeFile() {
+        return home.resolve("config/io.aqueduct.node.cfg");
+    }
+
+    @Test
+    void clusterWritesModeRoleAndMongoKeepingOtherKeys() throws Exception {
+        assertEquals(0, command.mode(List.of("cluster", "mongodb://u:p@db:27017/?authSource=admin", "--role", "edge")));
+        assertEquals("# node\nmode = cluster\nnode.group = east\nrole = edge\nmongo.uri = mongodb://u:p@db:27017/?authSource=admin\n",
+                Files.readString(nodeFile()));
+        assertFalse(out.toString().contains(":p@"), "the password in the URI is not echoed: " + out);
+    }
+
+    @Test
+    void clusterRoleDefaultsToOriginAndAcceptsTheEqualsForm() throws Exception {
+        assertEquals(0, command.mode(List.of("cluster", "10.0.0.5")));
+        assertTrue(Files.readString(nodeFile()).contains("role = origin"));
+        assertEquals(0, command.mode(List.of("cluster", "10.0.0.5", "--role=lb")));
+        assertTrue(Files.readString(nodeFile()).contains("role = lb"));
+    }
+
+    @Test
+    void standaloneDropsTheClusterKeys() throws Exception {
+        command.mode(List.of("cluster", "10.0.0.5", "--role", "edge"));
+        assertEquals(0, command.mode(List.of("standalone")));
+        assertEquals(NODE, Files.readString(nodeFile()));
+    }
+
+    @Test
+    void garbageIsRejectedWithExitTwoAndNothingChanges() throws Exception {
+        List<List<String>> bad = List.of(
+                List.of(),
+                List.of("bogus"),
+                List.of("cluster"),
+                List.of("cluster", ""),
+                List.of("cluster", "10.0.0.5", "--role"),
+                List.of("cluster", "10.0.0.5", "--role", "boss"),
+                List.of("cluster", "10.0.0.5", "--colour", "red"),
+                List.of("cluster", "10.0.0.5", "10.0.0.6"),
+                List.of("cluster", "mongodb://a b"),
+                List.of("cluster", "10.0.0.5\nmode = standalone"),
+                List.of("cluster", "10.0.0.5\u0000"),
+                List.of("cluster", "mongodb://u:${x}@h"),
+                List.of("standalone", "--role", "edge"));
+        for (List<String> args : bad) {
+            err.reset();
+            assertEquals(2, command.mode(args), "exit code for " + args);
+            assertTrue(err.toString().startsWith("error: "), err.toString());
+            assertTrue(err.toString().contains("nothing changed"), err.toString());
+            assertEquals(NODE, Files.readString(nodeFile()), "file unchanged after " + args);
+        }
+    }
+
+    @Test
+    void errorMessagesShowControlCharactersEscaped() throws Exception {
+        command.mode(List.of("bo\u001bgus"));
+        assertTrue(err.toString().contains("bo\\u001bgus"), err.toString());
+    }
+
+    @Test
+    void passwordGivenIsStoredHashed() throws Exception {
+        assertEquals(0, command.password(List.of("s3cret-Pass"), System.in));
+        String stored = ConsolePassword.stored(home);
+        assertTrue(stored.startsWith("{sha-256}"), stored);
+        assertFalse(out.toString().contains("s3cret-Pass"));
+    }
+
+    @Test
+    void passwordGeneratedIsPrintedOnce() throws Exception {
+        assertEquals(0, command.password(List.of(), System.in));
+        assertTrue(out.toString().contains("New password: "), out.toString());
+    }
+
+    @Test
+    void passwordFromStandardInput() throws Exception {
+        var in = new ByteArrayInputStream("from-stdin-pass\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, command.password(List.of("-"), in));
+        assertTrue(ConsolePassword.stored(home).startsWith("{sha-256}"));
+    }
+
+    @Test
+    void weakPasswordIsRefusedAndNothingStored() throws Exception {
+        assertEquals(2, command.password(List.of("short"), System.in));
+        assertEquals(null, ConsolePassword.stored(home));
+        assertEquals(2, command.password(List.of("a", "b"), System.in));
+    }
+
+    @Test
+    void redactHidesOnlyThePassword() {
+        assertEquals("mongodb://u:****@h/db", AdminCommand.redact("mongodb://u:p@h/db"));
+        assertEquals("mongodb+srv://h/db", AdminCommand.redact("mongodb+srv://h/db"));
+        assertEquals("10.0.0.5", AdminCommand.redact("10.0.0.5"));
+    }
+}
