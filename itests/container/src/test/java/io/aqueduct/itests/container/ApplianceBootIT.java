@@ -1,0 +1,114 @@
+package io.aqueduct.itests.container;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import io.aqueduct.api.node.NodeIdentity;
+import io.aqueduct.api.node.NodeMode;
+import io.aqueduct.api.node.NodeRole;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.itests.container.host.ApplianceOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * The shipped bundle set boots: everything active, the core services registered, standalone by default.
+ * Built on {@link ContainerTestSupport} alone, so that it still reports which bundle is not active, and why,
+ * when the API bundle itself does not resolve.
+ */
+public class ApplianceBootIT extends ContainerTestSupport {
+
+    private static final List<String> OUR_BUNDLES = List.of("io.aqueduct.api", "io.aqueduct.core", "io.aqueduct.rest");
+
+    @Test
+    public void everyBundleThatIsNotAFragmentIsActive() {
+        List<Bundle> inactive = poll(this::inactiveBundles, List::isEmpty);
+        assertTrue("expected every installed bundle that is not a fragment to be ACTIVE; " + describe(inactive),
+                inactive.isEmpty());
+    }
+
+    @Test
+    public void ourBundlesAreInstalledAndActive() {
+        for (String name : OUR_BUNDLES) {
+            Bundle bundle = bundle(name);
+            assertNotNull(name + " should be installed (the distribution ships it in bundles/5)", bundle);
+            await(name + " to be ACTIVE", () -> stateName(bundle.getState()), "ACTIVE"::equals);
+        }
+    }
+
+    @Test
+    public void coreServicesAreRegisteredAndTheNodeIsStandalone() {
+        // No lambdas or helpers with API types here: see ContainerTestSupport.
+        assertNotNull("a StreamHub service should be registered", awaitService(StreamHub.class));
+        NodeIdentity identity = awaitService(NodeIdentity.class);
+        assertEquals("with no configuration NodeIdentity.mode() should be STANDALONE", NodeMode.STANDALONE,
+                identity.mode());
+        assertEquals("with no configuration NodeIdentity.role() should be STANDALONE", NodeRole.STANDALONE,
+                identity.role());
+        ServiceReference<NodeIdentity> ref = context().getServiceReference(NodeIdentity.class);
+        assertEquals("NodeIdentity service property " + NodeIdentity.MODE_PROPERTY, "standalone",
+                ref.getProperty(NodeIdentity.MODE_PROPERTY));
+        assertEquals("NodeIdentity service property " + NodeIdentity.ROLE_PROPERTY, "standalone",
+                ref.getProperty(NodeIdentity.ROLE_PROPERTY));
+    }
+
+    @Test
+    public void httpListensOnTheConfiguredLoopbackPort() {
+        int port = Integer.parseInt(context().getProperty(ApplianceOptions.HTTP_PORT_PROPERTY));
+        await("Jetty to accept connections on 127.0.0.1:" + port, () -> connects(port), Boolean::booleanValue);
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(context().getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private List<Bundle> inactiveBundles() {
+        return Arrays.stream(context().getBundles())
+                .filter(b -> !isFragment(b) && b.getState() != Bundle.ACTIVE)
+                .collect(Collectors.toList());
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    /** Names each bundle that is not active, with the framework's reason (a resolve error, a failed start). */
+    private static String describe(List<Bundle> bundles) {
+        return bundles.stream().map(b -> {
+            String reason;
+            try {
+                b.start(Bundle.START_TRANSIENT);
+                reason = "starts when asked; nothing started it";
+            } catch (BundleException | IllegalStateException e) {
+                reason = e.getMessage();
+            }
+            return b.getSymbolicName() + " " + b.getVersion() + " (" + b.getLocation() + ") is "
+                    + stateName(b.getState()) + ": " + reason;
+        }).collect(Collectors.joining("\n  ", "bundles not ACTIVE:\n  ", ""));
+    }
+
+    private static boolean connects(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.aqueduct.itests.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One copy of the built distribution in a temporary directory, driven through {@code bin/aqueduct} as an
+ * operator would, on loopback ports chosen free for it.
+ */
+final class Appliance implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path home;
+    private volatile long pid = -1;
+
+    private Appliance(Path home) {
+        this.home = home;
+    }
+
+    /** Copies {@code distribution/target/aqueduct} (system property {@code aqueduct.distribution}). */
+    static Appliance copyDistribution(int port) throws IOException {
+        String dist = System.getProperty("aqueduct.distribution");
+        if (dist == null || !Files.isExecutable(Path.of(dist, "bin", "aqueduct"))) {
+            throw new IllegalStateException("no built distribution at " + dist + " (system property aqueduct.distribution)");
+        }
+        Path home = Files.createTempDirectory("aqueduct-it-");
+        copyTree(Path.of(dist), home);
+        Appliance a = new Appliance(home);
+        a.writeConfig("io.aqueduct.http.cfg", "host = 127.0.0.1\nport = " + port + "\n");
+        return a;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path log() {
+        return home.resolve("logs/aqueduct.log");
+    }
+
+    String logText() throws IOException {
+        return Files.exists(log()) ? Files.readString(log(), StandardCharsets.UTF_8) : "";
+    }
+
+    Path config(String name) {
+        return home.resolve("config").resolve(name);
+    }
+
+    /** Replaces a config file the way an editor saving it would. */
+    void writeConfig(String name, String content) throws IOException {
+        Files.writeString(config(name), content, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Sets one key in a config file, keeping the others. */
+    void setConfig(String name, String key, String value) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(config(name), StandardCharsets.ISO_8859_1));
+        lines.removeIf(l -> l.matches("\\s*" + Pattern.quote(key) + "\\s*[=:].*"));
+        lines.add(key + " = " + value);
+        Files.write(config(name), lines, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Runs {@code bin/aqueduct <args>}; output and exit status. */
+    Result aqueduct(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/aqueduct").toString());
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(home, "command-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // the same Java as the tests
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/aqueduct " + String.join(" ", args) + " did not finish within " + timeout
+                    + "; output: " + Files.readString(output));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(output));
+        Files.delete(output);
+        if (args.length > 0 && args[0].equals("start")) {
+            readPid().ifPresent(found -> pid = found);
+        }
+        return r;
+    }
+
+    Optional<Long> readPid() throws IOException {
+        Path f = home.resolve("data/aqueduct.pid");
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        String s = Files.readString(f).trim();
+        return s.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(s));
+    }
+
+    /** The node's process (from the last start, else the pid file); empty when it has exited. */
+    Optional<ProcessHandle> process() {
+        long p = pid;
+        if (p < 0) {
+            // a start that timed out never recorded its pid
+            p = unchecked(this::readPid).orElse(-1L);
+        }
+        return p < 0 ? Optional.empty() : ProcessHandle.of(p).filter(ProcessHandle::isAlive);
+    }
+
+    HttpResponse<String> get(int port, String path, String user, String password) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        if (user != null) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            b.header("Authorization", "Basic " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return get(port, path, null, null);
+    }
+
+    /** The response, or empty when nothing accepts connections on the port. */
+    Optional<HttpResponse<String>> tryGet(int port, String path) throws InterruptedException {
+        try {
+            return Optional.of(get(port, path));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops the node whatever state it is in: bin/aqueduct stop, then SIGKILL. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process().isPresent()) {
+                aqueduct(Duration.ofSeconds(45), "stop");
+            }
+        } finally {
+            process().ifPresent(ProcessHandle::destroyForcibly);
+            deleteTree(home);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static boolean portIsFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls until the condition holds; fails with the description after the deadline. */
+    static void await(Duration timeout, String description, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + description);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** A string, number or null member of the JSON text, found by name (enough for /health). */
+    static String jsonField(String json, String name) {
+        Matcher m = jsonMember(json, name);
+        if (!m.find()) {
+            throw new AssertionError("no field " + name + " in " + json);
+        }
+        return m.group(1).equals("null") ? null : m.group(2) != null ? m.group(2) : m.group(1);
+    }
+
+    /** Like {@link #jsonField}, but null when the body has no such member (an error page while Jetty restarts). */
+    static String jsonFieldOrNull(String json, String name) {
+        Matcher m = jsonMember(json, name);
+        return m.find() && !m.group(1).equals("null") ? (m.group(2) != null ? m.group(2) : m.group(1)) : null;
+    }
+
+    private static Matcher jsonMember(String json, String name) {
+        return Pattern.compile("\"" + Pattern.quote(name) + "\":(null|\"((?:[^\"\\\\]|\\\\.)*)\"|-?\\d+)").matcher(json);
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                String rel = from.relativize(p).toString();
+                if (rel.startsWith("data/") || rel.startsWith("logs/")) {
+                    continue; // a tree someone ran in place: start from an empty state
+                }
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Files.deleteIfExists(to.resolve("config/org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static <T> T unchecked(IoCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    interface IoCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+}
