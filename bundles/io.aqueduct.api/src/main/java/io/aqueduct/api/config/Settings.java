@@ -3,6 +3,7 @@ package io.aqueduct.api.config;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
  * keep its previous one.
  */
 public final class Settings {
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
     private final String pid;
     private final Map<String, ?> properties;
 
@@ -52,53 +54,45 @@ public final class Settings {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
+        return (int) number(key, defaultValue, min, max, "expected a whole number from " + min + " to " + max);
+    }
+
+    public long duration(String key, long defaultMillis, long minMillis, long maxMillis) {
+        return number(key, defaultMillis, minMillis, maxMillis,
+                "expected milliseconds from " + minMillis + " to " + maxMillis);
+    }
+
+    /** A TCP or UDP port, 1 to 65535. */
+    public int port(String key, int defaultValue) {
+        return (int) number(key, defaultValue, 1, 65535, "expected a port number from 1 to 65535");
+    }
+
+    /**
+     * An IP address or host name, checked for syntax only (letters, digits and {@code . - _ : % [ ]}); names
+     * are not looked up, so a node starts without DNS.
+     */
+    public String host(String key, String defaultValue) {
+        String v = string(key, defaultValue);
+        if (v.length() > 253 || !HOST.matcher(v).matches()) {
+            throw new InvalidSettingException(pid, key, v, "expected an IP address or host name");
+        }
+        return v;
+    }
+
+    private long number(String key, long defaultValue, long min, long max, String expected) {
         String v = raw(key);
         if (v == null) {
             return defaultValue;
         }
         try {
-            int n = Integer.parseInt(v);
+            long n = Long.parseLong(v);
             if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below with the expected range
         }
-        throw new InvalidSettingException(pid, key, v, "expected a whole number from " + min + " to " + max);
-    }
-
-    public long duration(String key, long defaultMillis, long minMillis, long maxMillis) {
-        String v = raw(key);
-        if (v == null) {
-            return defaultMillis;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n >= minMillis && n <= maxMillis) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the expected range
-        }
-        throw new InvalidSettingException(pid, key, v,
-                "expected milliseconds from " + minMillis + " to " + maxMillis);
-    }
-
-    /** A TCP or UDP port, 1 to 65535. */
-    public int port(String key, int defaultValue) {
-        String v = raw(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 65535) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidSettingException(pid, key, v, "expected a port number from 1 to 65535");
+        throw new InvalidSettingException(pid, key, v, expected);
     }
 
     public boolean bool(String key, boolean defaultValue) {

@@ -1,6 +1,9 @@
 package io.aqueduct.api.node;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The effective role of a node, which decides the set of active capability bundles. */
 public enum NodeRole {
@@ -20,4 +23,15 @@ public enum NodeRole {
 
     /** Manifest header of a capability bundle listing the roles it serves, comma separated. */
     public static final String MANIFEST_HEADER = "Aqueduct-Roles";
+
+    /** The role names of a {@value #MANIFEST_HEADER} header, trimmed and lower case; null for a null header. */
+    public static Set<String> parseRolesHeader(String header) {
+        if (header == null) {
+            return null;
+        }
+        return Arrays.stream(header.split(","))
+                .map(r -> r.trim().toLowerCase(Locale.ROOT))
+                .filter(r -> !r.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
 }

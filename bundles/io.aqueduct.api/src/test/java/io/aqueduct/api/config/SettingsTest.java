@@ -53,6 +53,18 @@ class SettingsTest {
     }
 
     @Test
+    void hostsAreCheckedForSyntaxOnly() {
+        Settings s = of(Map.of("a", "media-1.example.com", "b", "fe80::1%eth0", "c", "[::1]", "d", "a/b", "e", "my host"));
+        assertEquals("media-1.example.com", s.host("a", "x"));
+        assertEquals("fe80::1%eth0", s.host("b", "x"));
+        assertEquals("[::1]", s.host("c", "x"));
+        assertEquals("0.0.0.0", s.host("absent", "0.0.0.0"));
+        assertThrows(InvalidSettingException.class, () -> s.host("d", "x"));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> s.host("e", "x"));
+        assertEquals("io.aqueduct.test: e = 'my host' is not valid: expected an IP address or host name", e.getMessage());
+    }
+
+    @Test
     void numbersAndBooleansAreChecked() {
         Settings s = of(Map.of("n", "12", "big", "1000", "flag", "yes", "ms", "-5"));
         assertEquals(12, s.integer("n", 0, 1, 100));

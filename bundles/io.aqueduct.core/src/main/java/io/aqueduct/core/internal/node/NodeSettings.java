@@ -20,7 +20,6 @@ record NodeSettings(NodeMode mode, NodeRole role, String mongoUri, String addres
             new NodeSettings(NodeMode.STANDALONE, NodeRole.STANDALONE, "", DEFAULT_ADDRESS, "", "");
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
 
     /** Reads and checks every key. @throws InvalidSettingException naming the first bad key and value */
     static NodeSettings parse(Map<String, ?> properties) {
@@ -35,10 +34,7 @@ record NodeSettings(NodeMode mode, NodeRole role, String mongoUri, String addres
             throw new InvalidSettingException(PID, "mongo.uri", "",
                     "cluster mode needs the registry's address, e.g. bin/aqueduct mode cluster 10.0.0.5");
         }
-        String address = s.string("node.address", DEFAULT_ADDRESS);
-        if (!ADDRESS.matcher(address).matches()) {
-            throw new InvalidSettingException(PID, "node.address", address, "expected an IP address or host name");
-        }
+        String address = s.host("node.address", DEFAULT_ADDRESS);
         String group = s.string("node.group", "");
         if (!group.isEmpty() && !NAME.matcher(group).matches()) {
             throw new InvalidSettingException(PID, "node.group", group,

@@ -1,10 +1,7 @@
 package io.aqueduct.core.internal.node;
 
 import io.aqueduct.api.node.NodeRole;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
@@ -23,14 +20,7 @@ final class RoleBundles {
         if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
             return null;
         }
-        String header = bundle.getHeaders("").get(NodeRole.MANIFEST_HEADER);
-        if (header == null) {
-            return null;
-        }
-        return Arrays.stream(header.split(","))
-                .map(r -> r.trim().toLowerCase(Locale.ROOT))
-                .filter(r -> !r.isEmpty())
-                .collect(Collectors.toSet());
+        return NodeRole.parseRolesHeader(bundle.getHeaders("").get(NodeRole.MANIFEST_HEADER));
     }
 
     /** Whether a bundle is meant to run in the role (true for bundles without the header). */

@@ -1,6 +1,5 @@
 package io.aqueduct.rest.internal.http;
 
-import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.config.Settings;
 import java.util.Dictionary;
 import java.util.Map;
@@ -30,10 +29,7 @@ public record HttpEndpoint(String host, int port) {
     public static HttpEndpoint parse(Map<String, ?> properties) {
         Settings s = Settings.of(PID, properties);
         int port = s.port("port", DEFAULT_PORT);
-        String host = s.string("host", DEFAULT_HOST);
-        if (!isPlausibleHost(host)) {
-            throw new InvalidSettingException(PID, "host", host, "expected an IP address or host name");
-        }
+        String host = s.host("host", DEFAULT_HOST);
         return new HttpEndpoint(host, port);
     }
 
@@ -59,24 +55,6 @@ public record HttpEndpoint(String host, int port) {
     private static String lookup(Dictionary<String, ?> config, UnaryOperator<String> framework, String key) {
         Object v = config == null ? null : config.get(key);
         return v != null ? String.valueOf(v) : framework.apply(key);
-    }
-
-    /**
-     * Syntax only: letters, digits and {@code . - _ : % [ ]}; names are not looked up, so a node starts without
-     * DNS. The launcher ({@code distribution}) applies the same rule before Jetty starts.
-     */
-    static boolean isPlausibleHost(String host) {
-        if (host.isEmpty() || host.length() > 253) {
-            return false;
-        }
-        for (char c : host.toCharArray()) {
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '-' || c == '_' || c == ':' || c == '%' || c == '[' || c == ']';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

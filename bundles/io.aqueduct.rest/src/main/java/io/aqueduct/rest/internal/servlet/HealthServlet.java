@@ -15,11 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -93,11 +90,7 @@ public final class HealthServlet extends HttpServlet {
             // "" gives the raw, unlocalized headers without opening localization files
             var headers = b.getHeaders("");
             boolean fragment = headers.get(Constants.FRAGMENT_HOST) != null;
-            String rolesHeader = headers.get(NodeRole.MANIFEST_HEADER);
-            Set<String> roles = rolesHeader == null ? null : Arrays.stream(rolesHeader.split(","))
-                    .map(r -> r.trim().toLowerCase(Locale.ROOT))
-                    .filter(r -> !r.isEmpty())
-                    .collect(Collectors.toSet());
+            Set<String> roles = NodeRole.parseRolesHeader(headers.get(NodeRole.MANIFEST_HEADER));
             result.add(new HealthReport.BundleInfo(name, b.getVersion().toString(), stateName(b.getState()),
                     fragment, roles));
         }
