@@ -1,6 +1,8 @@
 package io.aqueduct.launcher;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +69,29 @@ record HttpEndpoint(String host, int port, List<String> problems) {
         return true;
     }
 
-    /** Base URL for messages: IPv6 literals in brackets. */
+    /**
+     * Base URL for messages: one an operator on this machine can open (127.0.0.1 when bound to every interface),
+     * IPv6 literals in brackets.
+     */
     String url(String path) {
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        String h = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+        h = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
         return "http://" + h + ":" + port + path;
+    }
+
+    /**
+     * Why the node could not listen here, or null when it can. Jetty logs a failed bind and carries on with no
+     * connector, so the launcher tries the bind first (with SO_REUSEADDR, as Jetty binds) and refuses to start
+     * a node nobody could reach.
+     */
+    String bindProblem() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port));
+            return null;
+        } catch (IOException e) {
+            return "cannot listen on " + host + " port " + port + ": " + e.getMessage() + ". Another program (or another Aqueduct node) may be using the port: stop it, "
+                    + "or set another port in config/" + FILE_NAME;
+        }
     }
 }

@@ -85,6 +85,11 @@ public final class Launcher {
 
         HttpEndpoint http = HttpEndpoint.read(home);
         http.problems().forEach(p -> System.err.println("WARN launcher - " + p));
+        String busy = http.bindProblem();
+        if (busy != null) {
+            System.err.println("ERROR launcher - Aqueduct not started: " + busy);
+            return 1;
+        }
         props.put("org.osgi.service.http.port", Integer.toString(http.port()));
         props.put("org.apache.felix.http.host", http.host());
 

@@ -1,8 +1,11 @@
 package io.aqueduct.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,5 +48,25 @@ class HttpEndpointTest {
     @Test
     void ipv6HostsGetBracketsInUrls(@TempDir Path home) throws Exception {
         assertEquals("http://[::1]:5080/x", read(home, "host = ::1\n").url("/x"));
+    }
+
+    @Test
+    void showsAnAddressAnOperatorCanOpenWhenBoundToEveryInterface(@TempDir Path home) throws Exception {
+        assertEquals("http://127.0.0.1:5080/health", read(home, "host = 0.0.0.0\n").url("/health"));
+    }
+
+    @Test
+    void aPortInUseIsFoundBeforeTheNodeStarts(@TempDir Path home) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HttpEndpoint e = read(home, "host = 127.0.0.1\nport = " + taken.getLocalPort() + "\n");
+            String problem = e.bindProblem();
+            assertTrue(problem != null && problem.contains("127.0.0.1 port " + taken.getLocalPort())
+                    && problem.contains("config/io.aqueduct.http.cfg"), String.valueOf(problem));
+        }
+        try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = free.getLocalPort();
+            free.close();
+            assertNull(read(home, "host = 127.0.0.1\nport = " + port + "\n").bindProblem());
+        }
     }
 }

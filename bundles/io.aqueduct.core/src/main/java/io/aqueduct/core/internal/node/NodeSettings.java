@@ -59,7 +59,15 @@ record NodeSettings(NodeMode mode, NodeRole role, String mongoUri, String addres
         throw new InvalidSettingException(PID, "role", value, "expected one of origin, edge, lb");
     }
 
+    /** Mode and role, the part that decides which bundles run. */
     String describe() {
         return "mode=" + mode.configName() + " role=" + role.configName();
+    }
+
+    /** Every setting, for the log; a password in the MongoDB URI is masked. */
+    String describeAll() {
+        return describe() + " address=" + address + (group.isEmpty() ? "" : " group=" + group)
+                + (nodeId.isEmpty() ? "" : " node.id=" + nodeId)
+                + (mongoUri.isEmpty() ? "" : " mongo.uri=" + mongoUri.replaceFirst("(//[^:/@]*):[^@/]*@", "$1:***@"));
     }
 }

@@ -96,7 +96,7 @@ public final class RoleManager implements BundleListener {
         identityRegistration = context.registerService(NodeIdentity.class, new Identity(), identityProperties());
         healthRegistration = context.registerService(HealthIndicator.class, new ConfigHealth(), null);
         context.addBundleListener(this);
-        LOG.info("Node {} running as {}", nodeId(), settings.describe());
+        LOG.info("Node {} running as {}", nodeId(), settings.describeAll());
         applyRoleToAll();
     }
 
@@ -106,7 +106,7 @@ public final class RoleManager implements BundleListener {
         if (!accept(properties) || before.equals(settings)) {
             return;
         }
-        LOG.info("Node configuration changed: {} (was {})", settings.describe(), before.describe());
+        LOG.info("Node configuration changed: {} (was {})", settings.describeAll(), before.describeAll());
         identityRegistration.setProperties(identityProperties());
         if (before.role() != settings.role()) {
             applyRoleToAll();

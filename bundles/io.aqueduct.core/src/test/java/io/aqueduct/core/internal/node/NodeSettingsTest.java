@@ -51,4 +51,12 @@ class NodeSettingsTest {
         assertThrows(InvalidSettingException.class, () -> NodeSettings.parse(Map.of("node.id", "../x")));
         assertThrows(InvalidSettingException.class, () -> NodeSettings.parse(Map.of("node.address", "10.0.0.1 x")));
     }
+
+    @Test
+    void theLogLineShowsEverySettingButNoPassword() {
+        NodeSettings s = NodeSettings.parse(Map.of("mode", "cluster", "role", "edge", "node.group", "eu-1",
+                "mongo.uri", "mongodb://aq:s3cret@10.0.0.5:27017/?authSource=admin"));
+        assertEquals("mode=cluster role=edge address=127.0.0.1 group=eu-1 "
+                + "mongo.uri=mongodb://aq:***@10.0.0.5:27017/?authSource=admin", s.describeAll());
+    }
 }
