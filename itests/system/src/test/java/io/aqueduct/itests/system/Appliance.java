@@ -129,13 +129,27 @@ final class Appliance implements AutoCloseable {
     }
 
     HttpResponse<String> get(int port, String path, String user, String password) throws IOException, InterruptedException {
+        return HTTP.send(request(port, path, user, password).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs a form, as a browser submits one. */
+    HttpResponse<String> postForm(int port, String path, String user, String password, String form)
+            throws IOException, InterruptedException {
+        HttpRequest r = request(port, path, user, password)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(int port, String path, String user, String password) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5));
         if (user != null) {
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             b.header("Authorization", "Basic " + token);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return b;
     }
 
     HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

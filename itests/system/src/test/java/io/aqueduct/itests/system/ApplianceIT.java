@@ -148,6 +148,19 @@ class ApplianceIT {
 
     @Test
     @Order(7)
+    void aWebConsoleEditIsWrittenToItsFileAndSoSurvivesARestart() throws Exception {
+        HttpResponse<String> r = node.postForm(port, "/system/console/configMgr/io.aqueduct.node", "admin",
+                "s3cret-Pass", "apply=true&action=ajaxConfigManager&propertylist=mode,node.group"
+                        + "&mode=standalone&node.group=west");
+        assertTrue(r.statusCode() < 400, "the console took the edit: " + r.statusCode());
+        await(APPLY, "/health shows group west", () -> unchecked(() ->
+                "west".equals(jsonFieldOrNull(node.get(port, "/health").body(), "group"))));
+        await(APPLY, "config/io.aqueduct.node.cfg has the edit", () -> unchecked(() ->
+                Files.readString(node.config(NODE_CFG)).lines().anyMatch(l -> l.matches("node\\.group\\s*=\\s*west"))));
+    }
+
+    @Test
+    @Order(8)
     void modeCommandRejectsGarbageAndChangesNothing() throws Exception {
         String before = Files.readString(node.config(NODE_CFG));
 
@@ -174,7 +187,7 @@ class ApplianceIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void stopEndsTheProcessCleanly() throws Exception {
         ProcessHandle process = node.process().orElseThrow(() -> new AssertionError("the node is not running"));
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(45), "stop");

@@ -1,0 +1,2 @@
+package io.aqueduct.rtmp.internal.amf0;
+final class Placeholder {}
