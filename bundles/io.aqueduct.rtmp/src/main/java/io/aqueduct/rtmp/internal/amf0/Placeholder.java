@@ -1,2 +1,0 @@
-package io.aqueduct.rtmp.internal.amf0;
-final class Placeholder {}
