@@ -1,10 +1,13 @@
 /**
  * RTMP for Aqueduct, on Netty.
  *
- * <p>Nothing is exported yet: the codec layer lives in {@code io.aqueduct.rtmp.internal.*}
- * ({@code amf0}, {@code chunk}, {@code handshake}). The server (publish and play), the FLV tag mapping
- * into the hub's media model and the RTMP client come next.
+ * <p>Nothing is exported: the codecs ({@code internal.amf0}, {@code internal.chunk},
+ * {@code internal.handshake}), the FLV tag mapping to the hub's media model ({@code internal.flv}) and the server
+ * ({@code internal.server}: configuration PID {@code io.aqueduct.rtmp}) live in {@code io.aqueduct.rtmp.internal.*}.
  *
  * @see <a href="https://rtmp.veriskope.com/docs/spec/">Adobe RTMP Specification 1.0 (December 2012)</a>
  */
+@Header(name = "Aqueduct-Roles", value = "standalone, origin, edge")
 package io.aqueduct.rtmp;
+
+import org.osgi.annotation.bundle.Header;

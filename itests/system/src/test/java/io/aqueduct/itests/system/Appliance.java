@@ -34,10 +34,12 @@ final class Appliance implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path home;
+    private final int rtmpPort;
     private volatile long pid = -1;
 
-    private Appliance(Path home) {
+    private Appliance(Path home, int rtmpPort) {
         this.home = home;
+        this.rtmpPort = rtmpPort;
     }
 
     /** Copies {@code distribution/target/aqueduct} (system property {@code aqueduct.distribution}). */
@@ -48,9 +50,20 @@ final class Appliance implements AutoCloseable {
         }
         Path home = Files.createTempDirectory("aqueduct-it-");
         copyTree(Path.of(dist), home);
-        Appliance a = new Appliance(home);
+        Appliance a = new Appliance(home, freePort());
         a.writeConfig("io.aqueduct.http.cfg", "host = 127.0.0.1\nport = " + port + "\n");
+        a.writeConfig("io.aqueduct.rtmp.cfg", "host = 127.0.0.1\nport = " + a.rtmpPort + "\n");
         return a;
+    }
+
+    /** The RTMP port this copy listens on (chosen free, like the HTTP port). */
+    int rtmpPort() {
+        return rtmpPort;
+    }
+
+    /** {@code rtmp://127.0.0.1:<port>/<key>}. */
+    String rtmpUrl(String key) {
+        return "rtmp://127.0.0.1:" + rtmpPort + "/" + key;
     }
 
     Path home() {

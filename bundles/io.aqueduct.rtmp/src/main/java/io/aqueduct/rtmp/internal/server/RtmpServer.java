@@ -1,0 +1,210 @@
+package io.aqueduct.rtmp.internal.server;
+
+import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.access.StreamAccessPolicy;
+import io.aqueduct.api.config.InvalidSettingException;
+import io.aqueduct.api.config.Settings;
+import io.aqueduct.api.health.HealthCheck;
+import io.aqueduct.api.health.HealthIndicator;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.rtmp.internal.chunk.RtmpAcknowledgementHandler;
+import io.aqueduct.rtmp.internal.chunk.RtmpChunkDecoder;
+import io.aqueduct.rtmp.internal.chunk.RtmpChunkEncoder;
+import io.aqueduct.rtmp.internal.handshake.RtmpServerHandshakeHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTMP listener (configuration PID {@value #PID}): publishers ({@code rtmp://host:1935/<app>/<key>}) go into
+ * the hub as stream {@code <app>/<key>}, players of the same URL are served from it. Reports itself in
+ * {@code /health} as check {@code rtmp}; a bad setting is rejected and the listener stays where it is.
+ */
+@Component(configurationPid = RtmpServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+        service = HealthIndicator.class)
+@Designate(ocd = RtmpServer.Config.class)
+public final class RtmpServer implements HealthIndicator {
+    static final String PID = "io.aqueduct.rtmp";
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
+
+    @ObjectClassDefinition(name = "Aqueduct RTMP", description = "RTMP ingest and playback")
+    public @interface Config {
+        @AttributeDefinition(description = "TCP port publishers and players connect to")
+        int port() default 1935;
+
+        @AttributeDefinition(description = "Bind address: 0.0.0.0 for every interface, 127.0.0.1 for this machine")
+        String host() default "0.0.0.0";
+    }
+
+    /** Where the listener binds. */
+    record Endpoint(String host, int port) {
+        static Endpoint parse(Map<String, ?> properties) {
+            Settings s = Settings.of(PID, properties);
+            return new Endpoint(s.host("host", "0.0.0.0"), s.port("port", 1935));
+        }
+    }
+
+    private final StreamHub hub;
+    private final List<StreamAccessPolicy> policies = new CopyOnWriteArrayList<>();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup loops;
+    private Channel listener;
+    private Endpoint endpoint;
+    private volatile String problem;
+
+    @Activate
+    public RtmpServer(@Reference StreamHub hub) {
+        this.hub = hub;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPolicy(StreamAccessPolicy policy) {
+        policies.add(policy);
+    }
+
+    void removePolicy(StreamAccessPolicy policy) {
+        policies.remove(policy);
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        loops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        Endpoint wanted;
+        try {
+            wanted = Endpoint.parse(properties);
+        } catch (InvalidSettingException e) {
+            LOG.error("Rejected configuration {}; listening on the default port instead", e.getMessage());
+            problem = "rejected " + e.getMessage();
+            wanted = Endpoint.parse(Map.of());
+        }
+        bind(wanted);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        Endpoint wanted;
+        try {
+            wanted = Endpoint.parse(properties);
+        } catch (InvalidSettingException e) {
+            problem = "rejected " + e.getMessage() + "; still listening on " + endpoint;
+            LOG.error("Rejected configuration {}", problem);
+            return;
+        }
+        problem = null;
+        if (!wanted.equals(endpoint)) {
+            closeListener();
+            bind(wanted);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        closeListener();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private void bind(Endpoint wanted) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        RtmpChunkDecoder decoder = new RtmpChunkDecoder();
+                        ch.pipeline().addLast("handshake", new RtmpServerHandshakeHandler())
+                                .addLast("decoder", decoder)
+                                .addLast("encoder", new RtmpChunkEncoder())
+                                .addLast("ack", new RtmpAcknowledgementHandler(decoder::bytesReceived))
+                                .addLast("session", new RtmpSession(RtmpServer.this));
+                    }
+                });
+        try {
+            listener = b.bind(wanted.host(), wanted.port()).sync().channel();
+            endpoint = wanted;
+            LOG.info("RTMP listening on {}:{}", wanted.host(), wanted.port());
+        } catch (Exception e) {
+            endpoint = null;
+            problem = "cannot listen on " + wanted.host() + " port " + wanted.port() + ": " + e.getMessage()
+                    + "; free the port or set another one in config/" + PID + ".cfg";
+            LOG.error("RTMP {}", problem);
+        }
+    }
+
+    private void closeListener() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            listener = null;
+        }
+    }
+
+    StreamHub hub() {
+        return hub;
+    }
+
+    /** The first refusal of any policy, or null. */
+    String checkPublish(AccessRequest request) {
+        for (StreamAccessPolicy p : policies) {
+            String refused = p.checkPublish(request);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
+    String checkPlay(AccessRequest request) {
+        for (StreamAccessPolicy p : policies) {
+            String refused = p.checkPlay(request);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return "rtmp";
+    }
+
+    @Override
+    public HealthCheck check() {
+        String p = problem;
+        if (endpoint == null) {
+            return HealthCheck.down(p != null ? p : "not listening");
+        }
+        return p != null ? HealthCheck.degraded(p) : HealthCheck.up();
+    }
+}

@@ -1,0 +1,409 @@
+package io.aqueduct.rtmp.internal.server;
+
+import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.media.MediaPacket;
+import io.aqueduct.api.media.Track;
+import io.aqueduct.api.stream.EndReason;
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.StreamAlreadyLiveException;
+import io.aqueduct.api.stream.Subscription;
+import io.aqueduct.api.stream.SubscriptionOptions;
+import io.aqueduct.rtmp.internal.amf0.Amf0Exception;
+import io.aqueduct.rtmp.internal.amf0.Amf0Reader;
+import io.aqueduct.rtmp.internal.chunk.ProtocolControl;
+import io.aqueduct.rtmp.internal.chunk.RtmpConstants;
+import io.aqueduct.rtmp.internal.chunk.RtmpMessage;
+import io.aqueduct.rtmp.internal.chunk.UserControlEvent;
+import io.aqueduct.rtmp.internal.flv.FlvException;
+import io.aqueduct.rtmp.internal.flv.FlvToMedia;
+import io.aqueduct.rtmp.internal.flv.MediaToFlv;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTMP connection after the handshake: the NetConnection / NetStream command flow (RTMP 1.0, 7.2), a
+ * publisher's audio and video into the hub, or the hub's packets out to a player.
+ *
+ * <p>Everything runs on the connection's event loop. A player is woken by its subscription, drains what is
+ * queued, writes it and flushes once, so several frames go out in one system call; while the socket cannot
+ * take more it stops draining, and the hub's queue (skip to the next keyframe when too far behind) protects
+ * the publisher and the other players.
+ */
+final class RtmpSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
+    static final int WINDOW_ACK_SIZE = 2_500_000;
+    static final int OUTGOING_CHUNK_SIZE = 4096;
+
+    private final RtmpServer server;
+    private final Amf0Reader amf = new Amf0Reader();
+    private ChannelHandlerContext ctx;
+    private String app;
+    private int nextStreamId = 1;
+
+    private Publication publication;
+    private FlvToMedia mapper;
+
+    private Subscription subscription;
+    private int playStreamId;
+    private String playing;
+    private Track sentVideo;
+    private Track sentAudio;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+    RtmpSession(RtmpServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof RtmpMessage message)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            handle(message);
+        } catch (Amf0Exception | FlvException | ClassCastException | IndexOutOfBoundsException e) {
+            refuse("bad " + typeName(message.typeId()) + " message: " + e.getMessage());
+        } finally {
+            message.release();
+        }
+    }
+
+    private void handle(RtmpMessage m) throws FlvException {
+        ByteBuf body = m.content();
+        switch (m.typeId()) {
+            case RtmpConstants.TYPE_COMMAND_AMF0 -> command(m.messageStreamId(), amf.readAll(body.duplicate()));
+            case RtmpConstants.TYPE_COMMAND_AMF3 -> {
+                // AMF3 command messages start with a format byte and carry AMF0 values after it.
+                ByteBuf values = body.duplicate();
+                values.skipBytes(Math.min(1, values.readableBytes()));
+                command(m.messageStreamId(), amf.readAll(values));
+            }
+            case RtmpConstants.TYPE_VIDEO -> {
+                if (publication != null) {
+                    send(mapper.video(m.timestamp(), body));
+                }
+            }
+            case RtmpConstants.TYPE_AUDIO -> {
+                if (publication != null) {
+                    send(mapper.audio(m.timestamp(), body));
+                }
+            }
+            case RtmpConstants.TYPE_USER_CONTROL -> {
+                UserControlEvent event = UserControlEvent.read(m);
+                if (event.eventType() == UserControlEvent.PING_REQUEST) {
+                    ctx.writeAndFlush(UserControlEvent.pingResponse(event.value()).toMessage());
+                }
+            }
+            default -> {
+                // metadata (@setDataFrame), acknowledgements, bandwidth: nothing to answer
+            }
+        }
+    }
+
+    private void send(MediaPacket packet) {
+        if (packet != null) {
+            publication.send(packet);
+        }
+    }
+
+    private void command(int messageStreamId, List<Object> values) {
+        if (values.isEmpty() || !(values.get(0) instanceof String name)) {
+            refuse("a command message without a command name");
+            return;
+        }
+        double txn = values.size() > 1 && values.get(1) instanceof Double d ? d : 0;
+        switch (name) {
+            case "connect" -> connect(txn, values.size() > 2 ? values.get(2) : null);
+            case "createStream" -> ctx.writeAndFlush(RtmpCommands.result(alloc(), txn, null, (double) nextStreamId++));
+            case "publish" -> publish(messageStreamId, stringAt(values, 3));
+            case "play" -> play(messageStreamId, stringAt(values, 3));
+            case "deleteStream", "closeStream", "FCUnpublish" -> {
+                stopPublishing();
+                stopPlaying();
+                answer(txn);
+            }
+            default -> answer(txn); // releaseStream, FCPublish, getStreamLength, ...: an empty _result will do
+        }
+    }
+
+    private void answer(double txn) {
+        if (txn != 0) {
+            ctx.writeAndFlush(RtmpCommands.result(alloc(), txn, null, null));
+        }
+    }
+
+    private void connect(double txn, Object commandObject) {
+        if (!(commandObject instanceof Map<?, ?> properties) || !(properties.get("app") instanceof String appName)) {
+            refuse("connect without an app name");
+            return;
+        }
+        app = appName;
+        ctx.write(ProtocolControl.windowAcknowledgementSize(WINDOW_ACK_SIZE));
+        ctx.write(ProtocolControl.setPeerBandwidth(WINDOW_ACK_SIZE, ProtocolControl.LIMIT_DYNAMIC));
+        ctx.write(ProtocolControl.setChunkSize(OUTGOING_CHUNK_SIZE));
+        ctx.writeAndFlush(RtmpCommands.connectResult(alloc(), txn));
+    }
+
+    private void publish(int streamId, String name) {
+        StreamName stream = streamName(streamId, name, "NetStream.Publish.BadName");
+        if (stream == null) {
+            return;
+        }
+        if (publication != null) {
+            fail(streamId, "NetStream.Publish.BadName", "this connection is already publishing " + publication.key());
+            return;
+        }
+        String refused = server.checkPublish(request(stream));
+        if (refused != null) {
+            fail(streamId, "NetStream.Publish.Denied", "publishing " + stream.key() + " is not allowed: " + refused);
+            return;
+        }
+        try {
+            publication = server.hub().publish(stream.key());
+        } catch (StreamAlreadyLiveException e) {
+            fail(streamId, "NetStream.Publish.BadName", e.getMessage());
+            return;
+        }
+        mapper = new FlvToMedia();
+        LOG.info("RTMP {} publishes {}", remote(), stream.key());
+        ctx.write(UserControlEvent.streamBegin(streamId).toMessage());
+        ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Publish.Start",
+                stream.key() + " is now published."));
+    }
+
+    private void play(int streamId, String name) {
+        StreamName stream = streamName(streamId, name, "NetStream.Play.StreamNotFound");
+        if (stream == null) {
+            return;
+        }
+        stopPlaying();
+        String refused = server.checkPlay(request(stream));
+        if (refused != null) {
+            fail(streamId, "NetStream.Play.Failed", "playing " + stream.key() + " is not allowed: " + refused);
+            return;
+        }
+        subscription = server.hub().subscribe(stream.key(), SubscriptionOptions.DEFAULTS, s -> scheduleDrain())
+                .orElse(null);
+        if (subscription == null) {
+            fail(streamId, "NetStream.Play.StreamNotFound", "no stream " + stream.key() + " is being published");
+            return;
+        }
+        playStreamId = streamId;
+        playing = stream.key().toString();
+        sentVideo = null;
+        sentAudio = null;
+        LOG.info("RTMP {} plays {}", remote(), stream.key());
+        ctx.write(UserControlEvent.streamBegin(streamId).toMessage());
+        ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Reset", "Playing and resetting " + playing + "."));
+        ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Start", "Started playing " + playing + "."));
+        ctx.write(RtmpCommands.data(alloc(), streamId, "|RtmpSampleAccess", true, true));
+        ctx.write(RtmpCommands.data(alloc(), streamId, "onMetaData", metadata(stream)));
+        ctx.flush();
+        scheduleDrain();
+    }
+
+    /** onMetaData for a player, from the tracks the hub knows (what FLV players use to set themselves up). */
+    private Map<String, Object> metadata(StreamName stream) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        server.hub().stream(stream.key()).ifPresent(info -> {
+            for (Track t : info.tracks()) {
+                switch (t.codec()) {
+                    case H264, H265 -> {
+                        if (t.width() > 0) {
+                            meta.put("width", (double) t.width());
+                            meta.put("height", (double) t.height());
+                        }
+                        meta.put("videocodecid", t.codec() == io.aqueduct.api.media.Codec.H264 ? 7.0 : 12.0);
+                    }
+                    case AAC, MP3 -> {
+                        meta.put("audiocodecid", t.codec() == io.aqueduct.api.media.Codec.AAC ? 10.0 : 2.0);
+                        if (t.sampleRate() > 0) {
+                            meta.put("audiosamplerate", (double) t.sampleRate());
+                            meta.put("stereo", t.channels() > 1);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        });
+        return meta;
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            ctx.channel().eventLoop().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Subscription s = subscription;
+        if (s == null) {
+            return;
+        }
+        boolean wrote = false;
+        while (ctx.channel().isWritable()) {
+            MediaPacket p = s.poll();
+            if (p == null) {
+                break;
+            }
+            try {
+                wrote |= write(p);
+            } finally {
+                p.release();
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (s.isEnded()) {
+            endPlay(s.endReason());
+        }
+    }
+
+    private boolean write(MediaPacket p) {
+        Track track = p.track();
+        if (!MediaToFlv.supports(track)) {
+            return false;
+        }
+        boolean video = MediaToFlv.isVideo(track.codec());
+        int csid = video ? RtmpConstants.CSID_VIDEO : RtmpConstants.CSID_AUDIO;
+        int type = video ? RtmpConstants.TYPE_VIDEO : RtmpConstants.TYPE_AUDIO;
+        long ts = MediaToFlv.timestampMs(p);
+        if (track != (video ? sentVideo : sentAudio)) {
+            ByteBuf header = MediaToFlv.sequenceHeader(alloc(), track);
+            if (header != null) {
+                ctx.write(new RtmpMessage(csid, type, playStreamId, ts, header));
+            }
+            if (video) {
+                sentVideo = track;
+            } else {
+                sentAudio = track;
+            }
+        }
+        ctx.write(new RtmpMessage(csid, type, playStreamId, ts, MediaToFlv.frame(alloc(), p)));
+        return true;
+    }
+
+    private void endPlay(EndReason reason) {
+        int streamId = playStreamId;
+        String key = playing;
+        stopPlaying();
+        if (reason == EndReason.PUBLISHER_LEFT) {
+            ctx.write(UserControlEvent.streamEof(streamId).toMessage());
+            ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.UnpublishNotify",
+                    key + " is no longer published."));
+            ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Stop",
+                    "Stopped playing " + key + "."));
+        } else {
+            LOG.info("RTMP {} stops playing {}: {}", remote(), key, reason);
+            fail(streamId, "NetStream.Play.Failed", "playback of " + key + " ended: " + reason);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            scheduleDrain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopPublishing();
+        stopPlaying();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.info("RTMP {} closed: {}", remote(), cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        ctx.close();
+    }
+
+    private void stopPublishing() {
+        if (publication != null) {
+            LOG.info("RTMP {} stops publishing {}", remote(), publication.key());
+            publication.close();
+            publication = null;
+            mapper = null;
+        }
+    }
+
+    private void stopPlaying() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+    }
+
+    private StreamName streamName(int streamId, String name, String errorCode) {
+        if (app == null) {
+            refuse("publish or play before connect");
+            return null;
+        }
+        try {
+            return StreamName.parse(app, name);
+        } catch (IllegalArgumentException e) {
+            fail(streamId, errorCode, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Tells the client why on its NetStream, then closes the connection. */
+    private void fail(int streamId, String code, String description) {
+        LOG.info("RTMP {} refused: {} ({})", remote(), description, code);
+        ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "error", code, description))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes a connection that broke the protocol, saying why in the log. */
+    private void refuse(String reason) {
+        LOG.info("RTMP {} closed: {}", remote(), reason);
+        ctx.close();
+    }
+
+    private AccessRequest request(StreamName stream) {
+        return new AccessRequest("rtmp", stream.key(), remote(), stream.parameters());
+    }
+
+    private InetSocketAddress remote() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    private ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    private static String stringAt(List<Object> values, int index) {
+        return values.size() > index && values.get(index) instanceof String s ? s : null;
+    }
+
+    private static String typeName(int typeId) {
+        return switch (typeId) {
+            case RtmpConstants.TYPE_AUDIO -> "audio";
+            case RtmpConstants.TYPE_VIDEO -> "video";
+            case RtmpConstants.TYPE_COMMAND_AMF0, RtmpConstants.TYPE_COMMAND_AMF3 -> "command";
+            default -> "type " + typeId;
+        };
+    }
+}

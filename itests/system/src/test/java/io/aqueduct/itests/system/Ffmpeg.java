@@ -1,0 +1,97 @@
+package io.aqueduct.itests.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The ffmpeg and ffprobe command-line tools (Debian's ffmpeg package, installed by .ci/run) as test clients. */
+final class Ffmpeg {
+
+    /** A running ffmpeg, its standard error kept in a file for assertions and failure messages. */
+    record Run(Process process, Path log) {
+        /** Waits for the exit; fails the test if it takes longer than {@code seconds}. */
+        int await(int seconds) throws IOException, InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("ffmpeg still running after " + seconds + " s; its output:\n" + output());
+            }
+            return process.exitValue();
+        }
+
+        String output() throws IOException {
+            return Files.readString(log);
+        }
+    }
+
+    private Ffmpeg() {
+    }
+
+    static Run start(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile(dir, "ffmpeg-", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Run(p, log);
+    }
+
+    /** Publishes a test picture and a tone over RTMP, in real time ({@code -re}), libx264 + AAC. */
+    static Run publishTestSource(Path dir, String url, String size, int seconds, int gopFrames) throws IOException {
+        return start(dir, "-re", "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", Integer.toString(gopFrames),
+                "-c:a", "aac", "-f", "flv", url);
+    }
+
+    /** One stream of a file as ffprobe sees it, after counting its frames. */
+    record Stream(String type, String codec, int width, int height, long frames) {
+    }
+
+    record Probe(List<Stream> streams, double duration) {
+        Stream stream(String type) {
+            return streams.stream().filter(s -> s.type().equals(type)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + type + " stream in " + streams));
+        }
+    }
+
+    static Probe probe(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames",
+                "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames",
+                "-show_entries", "format=duration", "-of", "compact", file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("ffprobe failed on " + file + ": " + out);
+        }
+        List<Stream> streams = new ArrayList<>();
+        double duration = -1;
+        for (String line : out.split("\n")) {
+            Map<String, String> f = new HashMap<>();
+            for (String part : line.trim().split("\\|")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    f.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+            if (line.startsWith("stream|")) {
+                streams.add(new Stream(f.get("codec_type"), f.get("codec_name"), number(f.get("width")),
+                        number(f.get("height")), number(f.get("nb_read_frames"))));
+            } else if (line.startsWith("format|")) {
+                duration = Double.parseDouble(f.get("duration"));
+            }
+        }
+        return new Probe(streams, duration);
+    }
+
+    private static int number(String s) {
+        try {
+            return s == null ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

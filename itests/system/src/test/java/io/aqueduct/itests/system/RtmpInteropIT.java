@@ -1,0 +1,204 @@
+package io.aqueduct.itests.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RTMP against clients nobody here wrote: the ffmpeg CLI publishes (lavfi test source, libx264 + AAC, in real
+ * time) to the built appliance and plays back with {@code -c copy}; ffprobe checks what arrived. Malformed
+ * connections are closed, each with a logged reason, while a live stream beside them keeps flowing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RtmpInteropIT {
+    private static final int SECONDS = 8;
+    private static final int FPS = 30;
+    /** A GOP longer than the stream: a player that joins late still gets it from its first keyframe. */
+    private static final int LONG_GOP = SECONDS * FPS + 60;
+
+    private Appliance node;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = Appliance.copyDistribution(Appliance.freePort());
+        Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
+        assertEquals(0, r.exitCode(), "bin/aqueduct start: " + r.output() + "\nlog:\n" + node.logText());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void ffmpegPublishesAndPlaysBackWhatWasSent() throws Exception {
+        Ffmpeg.Run publisher = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/interop"), "1280x720", SECONDS, LONG_GOP);
+        awaitLog("the publish is live", "publishes live/interop");
+        Path received = dir.resolve("received.flv");
+        Ffmpeg.Run player = Ffmpeg.start(dir, "-i", node.rtmpUrl("live/interop"), "-c", "copy", "-f", "flv",
+                received.toString());
+
+        assertEquals(0, publisher.await(60), "publisher: " + publisher.output());
+        assertEquals(0, player.await(30), "the player ends when the publisher leaves: " + player.output());
+
+        Ffmpeg.Probe probe = Ffmpeg.probe(received);
+        Ffmpeg.Stream video = probe.stream("video");
+        Ffmpeg.Stream audio = probe.stream("audio");
+        assertEquals("h264", video.codec());
+        assertEquals(1280, video.width());
+        assertEquals(720, video.height());
+        assertEquals("aac", audio.codec());
+        assertWithin5Percent(SECONDS, probe.duration(), "duration (s)");
+        assertWithin5Percent(SECONDS * FPS, video.frames(), "video frames");
+        assertWithin5Percent(SECONDS * 44100 / 1024.0, audio.frames(), "audio frames");
+    }
+
+    @Test
+    void aSecondPublisherOfALiveKeyIsRefusedWithBadName() throws Exception {
+        Ffmpeg.Run first = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/taken"), "320x240", 6, 60);
+        awaitLog("the first publish is live", "publishes live/taken");
+        Ffmpeg.Run second = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/taken"), "320x240", 2, 60);
+        assertNotEquals(0, second.await(30), "the second publisher must fail");
+        assertTrue(second.output().contains("live/taken is already being published"), second.output());
+        assertTrue(node.logText().contains("(NetStream.Publish.BadName)"));
+        assertEquals(0, first.await(30), "the first publisher is undisturbed: " + first.output());
+    }
+
+    @Test
+    void playingAStreamThatIsNotLiveFailsWithAReason() throws Exception {
+        Ffmpeg.Run player = Ffmpeg.start(dir, "-i", node.rtmpUrl("live/nobody"), "-f", "null", "-");
+        assertNotEquals(0, player.await(30));
+        assertTrue(player.output().contains("no stream live/nobody is being published"), player.output());
+    }
+
+    @Test
+    void malformedConnectionsAreClosedWhileALiveStreamKeepsFlowing() throws Exception {
+        Ffmpeg.Run publisher = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/steady"), "640x360", SECONDS, LONG_GOP);
+        awaitLog("the publish is live", "publishes live/steady");
+        Path received = dir.resolve("steady.flv");
+        Ffmpeg.Run player = Ffmpeg.start(dir, "-i", node.rtmpUrl("live/steady"), "-c", "copy", "-f", "flv",
+                received.toString());
+        awaitLog("the player is playing", "plays live/steady");
+
+        Random random = new Random(20261124);
+        byte[] noise = new byte[4096];
+        random.nextBytes(noise);
+        noise[0] = 0x55; // not RTMP version 3
+        assertClosed("random bytes", false, noise, "RTMP version");
+        // Set Chunk Size 0x7fffffff on chunk stream 2
+        assertClosed("an absurd chunk size", true, hex("02 000000 000004 01 00000000 7fffffff"), "Set Chunk Size");
+        // a command message announcing 16 MiB, over the 8 MiB limit
+        assertClosed("a message over the length limit", true, hex("03 000000 ffffff 14 00000000"), "bytes (type 20");
+        assertClosed("a chunk stream id flood", true, chunkStreamFlood(), "chunk streams");
+        // a command whose AMF0 string says 16 bytes and has 3
+        assertClosed("a truncated AMF value", true, hex("03 000000 000006 14 00000000 0200 10 636f6e"), "bad command");
+
+        assertEquals(0, publisher.await(60), "publisher: " + publisher.output());
+        assertEquals(0, player.await(30), "player: " + player.output());
+        Ffmpeg.Probe probe = Ffmpeg.probe(received);
+        assertWithin5Percent(SECONDS * FPS, probe.stream("video").frames(), "video frames of the stream beside them");
+    }
+
+    /** 100 chunk streams each left inside a message: more than a connection may hold open. */
+    private static byte[] chunkStreamFlood() {
+        StringBuilder s = new StringBuilder();
+        for (int csid = 4; csid < 60; csid++) {
+            s.append(String.format("%02x 000000 000400 09 01000000 ", csid)).append("00".repeat(128)).append(' ');
+        }
+        for (int csid = 64; csid < 108; csid++) { // two-byte basic header: 0, then csid - 64
+            s.append(String.format("00 %02x 000000 000400 09 01000000 ", csid - 64)).append("00".repeat(128)).append(' ');
+        }
+        return hex(s.toString());
+    }
+
+    /** Sends bytes (after a plain handshake if asked) and expects the server to close, logging the reason. */
+    private void assertClosed(String what, boolean handshake, byte[] bytes, String reasonInLog) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.rtmpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            if (handshake) {
+                byte[] c0c1 = new byte[1 + 1536];
+                c0c1[0] = 3;
+                out.write(c0c1);
+                byte[] s0s1s2 = new byte[1 + 1536 + 1536];
+                new DataInputStream(in).readFully(s0s1s2);
+                out.write(s0s1s2, 1, 1536); // C2 echoes S1
+            }
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException reset) {
+                // the server may close before everything is written
+            }
+            try {
+                while (in.read() >= 0) {
+                    // drain whatever the server sent before closing
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError(what + ": the server kept the connection open");
+            } catch (IOException reset) {
+                // closed with a reset: fine
+            }
+        }
+        awaitLog(what + " is logged with its reason", "closed: ", reasonInLog);
+    }
+
+    private void awaitLog(String what, String... fragments) throws Exception {
+        await(what, () -> {
+            try {
+                return node.logText().lines().anyMatch(l -> {
+                    for (String f : fragments) {
+                        if (!l.contains(f)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private void await(String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what + "; log:\n" + node.logText());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void assertWithin5Percent(double expected, double actual, String what) {
+        assertTrue(Math.abs(actual - expected) <= expected * 0.05,
+                what + ": expected " + expected + " within 5 %, got " + actual);
+    }
+
+    private static byte[] hex(String s) {
+        return java.util.HexFormat.of().parseHex(s.replace(" ", ""));
+    }
+}
