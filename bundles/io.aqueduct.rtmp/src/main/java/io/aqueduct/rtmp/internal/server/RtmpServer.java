@@ -61,7 +61,14 @@ public final class RtmpServer implements HealthIndicator {
 
         @AttributeDefinition(description = "Bind address: 0.0.0.0 for every interface, 127.0.0.1 for this machine")
         String host() default "0.0.0.0";
+
+        @AttributeDefinition(name = "Flush interval (ms)", description = "How long a player gathers frames before "
+                + "they are written in one go: fewer system calls per player, at most this much added latency; "
+                + "0 writes every frame at once")
+        long flush_interval_ms() default DEFAULT_FLUSH_INTERVAL_MS;
     }
+
+    static final long DEFAULT_FLUSH_INTERVAL_MS = 30;
 
     /** Where the listener binds. */
     record Endpoint(String host, int port) {
@@ -71,6 +78,10 @@ public final class RtmpServer implements HealthIndicator {
         }
     }
 
+    private static long flushInterval(Map<String, ?> properties) {
+        return Settings.of(PID, properties).duration("flush.interval.ms", DEFAULT_FLUSH_INTERVAL_MS, 0, 1000);
+    }
+
     private final StreamHub hub;
     private final List<StreamAccessPolicy> policies = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -78,6 +89,7 @@ public final class RtmpServer implements HealthIndicator {
     private Channel listener;
     private Endpoint endpoint;
     private volatile String problem;
+    private volatile long flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS;
 
     @Activate
     public RtmpServer(@Reference StreamHub hub) {
@@ -99,8 +111,9 @@ public final class RtmpServer implements HealthIndicator {
         Endpoint wanted;
         try {
             wanted = Endpoint.parse(properties);
+            flushIntervalMs = flushInterval(properties);
         } catch (InvalidSettingException e) {
-            LOG.error("Rejected configuration {}; listening on the default port instead", e.getMessage());
+            LOG.error("Rejected configuration {}; using the defaults instead", e.getMessage());
             problem = "rejected " + e.getMessage();
             wanted = Endpoint.parse(Map.of());
         }
@@ -110,14 +123,17 @@ public final class RtmpServer implements HealthIndicator {
     @Modified
     void modified(Map<String, Object> properties) {
         Endpoint wanted;
+        long interval;
         try {
             wanted = Endpoint.parse(properties);
+            interval = flushInterval(properties);
         } catch (InvalidSettingException e) {
-            problem = "rejected " + e.getMessage() + "; still listening on " + endpoint;
+            problem = "rejected " + e.getMessage() + "; keeping the previous settings";
             LOG.error("Rejected configuration {}", problem);
             return;
         }
         problem = null;
+        flushIntervalMs = interval;
         if (!wanted.equals(endpoint)) {
             closeListener();
             bind(wanted);
@@ -171,6 +187,11 @@ public final class RtmpServer implements HealthIndicator {
 
     StreamHub hub() {
         return hub;
+    }
+
+    /** How long a woken player waits before writing what it has, in milliseconds. */
+    long flushIntervalMs() {
+        return flushIntervalMs;
     }
 
     /** The first refusal of any policy, or null. */

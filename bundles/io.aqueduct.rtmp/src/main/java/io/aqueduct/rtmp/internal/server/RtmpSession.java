@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,8 +216,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Start", "Started playing " + playing + "."));
         ctx.write(RtmpCommands.data(alloc(), streamId, "|RtmpSampleAccess", true, true));
         ctx.write(RtmpCommands.data(alloc(), streamId, "onMetaData", metadata(stream)));
-        ctx.flush();
-        scheduleDrain();
+        drain(); // the GOP cache, at once: playback starts without waiting for the next frame
     }
 
     /** onMetaData for a player, from the tracks the hub knows (what FLV players use to set themselves up). */
@@ -247,9 +247,19 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         return meta;
     }
 
+    /**
+     * Called by the subscription (on the publisher's thread) when packets arrive. The drain runs after the flush
+     * interval, so the frames that arrive meanwhile go out in the same write: with many players this turns one
+     * system call per frame per player into one per interval.
+     */
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            ctx.channel().eventLoop().execute(this::drain);
+            long delay = server.flushIntervalMs();
+            if (delay <= 0) {
+                ctx.channel().eventLoop().execute(this::drain);
+            } else {
+                ctx.channel().eventLoop().schedule(this::drain, delay, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -259,30 +269,27 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (s == null) {
             return;
         }
-        boolean wrote = false;
         while (ctx.channel().isWritable()) {
             MediaPacket p = s.poll();
             if (p == null) {
                 break;
             }
             try {
-                wrote |= write(p);
+                write(p);
             } finally {
                 p.release();
             }
         }
-        if (wrote) {
-            ctx.flush();
-        }
+        ctx.flush();
         if (s.isEnded()) {
             endPlay(s.endReason());
         }
     }
 
-    private boolean write(MediaPacket p) {
+    private void write(MediaPacket p) {
         Track track = p.track();
         if (!MediaToFlv.supports(track)) {
-            return false;
+            return;
         }
         boolean video = MediaToFlv.isVideo(track.codec());
         int csid = video ? RtmpConstants.CSID_VIDEO : RtmpConstants.CSID_AUDIO;
@@ -300,7 +307,6 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.write(new RtmpMessage(csid, type, playStreamId, ts, MediaToFlv.frame(alloc(), p)));
-        return true;
     }
 
     private void endPlay(EndReason reason) {
@@ -322,7 +328,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            scheduleDrain();
+            drain();
         }
         ctx.fireChannelWritabilityChanged();
     }
