@@ -76,6 +76,51 @@ class RtmpInteropIT {
     }
 
     @Test
+    void gstreamerPublishesAndRtmpdumpAndRtmp2srcPlay() throws Exception {
+        String url = node.rtmpUrl("live/gst");
+        // rtmp2sink, x264 and AAC in FLV, 8 s of a live test picture and tone
+        Process publisher = start("gst-publisher", "gst-launch-1.0", "-q", "-e",
+                "videotestsrc", "num-buffers=" + SECONDS * FPS, "is-live=true",
+                "!", "video/x-raw,width=640,height=360,framerate=30/1",
+                "!", "x264enc", "tune=zerolatency", "key-int-max=" + LONG_GOP, "bitrate=1000",
+                "!", "h264parse", "!", "queue", "!", "mux.",
+                "audiotestsrc", "is-live=true", "num-buffers=" + (SECONDS * 44100 / 1024),
+                "!", "audioconvert", "!", "voaacenc", "!", "aacparse", "!", "queue", "!", "mux.",
+                "flvmux", "name=mux", "streamable=true", "!", "rtmp2sink", "location=" + url);
+        awaitLog("the GStreamer publish is live", "publishes live/gst");
+        Path dumped = dir.resolve("rtmpdump.flv");
+        Path gst = dir.resolve("rtmp2src.flv");
+        Process rtmpdump = start("rtmpdump", "rtmpdump", "-q", "--live", "-r", url, "-o", dumped.toString());
+        Process rtmp2src = start("rtmp2src", "gst-launch-1.0", "-q", "rtmp2src", "location=" + url,
+                "!", "filesink", "location=" + gst);
+
+        assertExits0(publisher, "gst-publisher");
+        assertExits0(rtmpdump, "rtmpdump");
+        assertExits0(rtmp2src, "rtmp2src");
+        for (Path received : new Path[] {dumped, gst}) {
+            Ffmpeg.Probe probe = Ffmpeg.probe(received);
+            assertEquals("h264", probe.stream("video").codec(), received.toString());
+            assertEquals(640, probe.stream("video").width());
+            assertEquals("aac", probe.stream("audio").codec());
+            assertWithin5Percent(SECONDS * FPS, probe.stream("video").frames(), received + " video frames");
+            assertWithin5Percent(SECONDS, probe.duration(), received + " duration");
+        }
+    }
+
+    private Process start(String name, String... command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    }
+
+    private void assertExits0(Process p, String name) throws Exception {
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(name + " still running after 60 s");
+        }
+        assertEquals(0, p.exitValue(), name + ": " + Files.readString(dir.resolve(name + ".log")));
+    }
+
+    @Test
     void aSecondPublisherOfALiveKeyIsRefusedWithBadName() throws Exception {
         Ffmpeg.Run first = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/taken"), "320x240", 6, 60);
         awaitLog("the first publish is live", "publishes live/taken");
