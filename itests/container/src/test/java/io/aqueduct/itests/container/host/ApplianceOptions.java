@@ -86,8 +86,14 @@ public final class ApplianceOptions {
         // Jetty on a free loopback port, so runs never collide with each other or a running appliance.
         options.add(frameworkProperty(HTTP_PORT_PROPERTY).value(Integer.toString(freeLoopbackPort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value(LOOPBACK));
-        // FileInstall watches an empty folder: the tests own the configuration, through ConfigAdmin.
-        options.add(frameworkProperty("felix.fileinstall.dir").value(emptyTempDir("aqueduct-itest-config")));
+        // FileInstall watches a folder of our own: the tests own the node configuration, through ConfigAdmin;
+        // the only file puts RTMP on a free loopback port too.
+        options.add(frameworkProperty("felix.fileinstall.dir").value(configDir()));
+        // as the launcher sets them: the folder is read when FileInstall starts (start level 2), so the
+        // configuration is there before the Aqueduct bundles (level 5) activate
+        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
+        options.add(frameworkProperty("felix.fileinstall.poll").value("1000"));
         // As the launcher does without a terminal: the shell must not read stdin (failsafe's channel), and it
         // runs the shipped profile instead of its built-in one.
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
@@ -210,9 +216,12 @@ public final class ApplianceOptions {
         }
     }
 
-    private static String emptyTempDir(String prefix) {
+    private static String configDir() {
         try {
-            Path dir = Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory("aqueduct-itest-config");
+            Path rtmp = Files.writeString(dir.resolve("io.aqueduct.rtmp.cfg"),
+                    "host = " + LOOPBACK + "\nport = " + freeLoopbackPort() + "\n");
+            rtmp.toFile().deleteOnExit();
             dir.toFile().deleteOnExit();
             return dir.toString();
         } catch (IOException e) {
