@@ -41,6 +41,10 @@ class RtmpInteropIT {
     @BeforeAll
     void start() throws Exception {
         node = Appliance.copyDistribution(Appliance.freePort());
+        // the session logs which handshake each client completed at debug level
+        Files.writeString(node.home().resolve("conf/system.properties"),
+                "\norg.slf4j.simpleLogger.log.io.aqueduct.rtmp.internal.server.RtmpSession=debug\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertEquals(0, r.exitCode(), "bin/aqueduct start: " + r.output() + "\nlog:\n" + node.logText());
     }
@@ -90,7 +94,9 @@ class RtmpInteropIT {
         awaitLog("the GStreamer publish is live", "publishes live/gst");
         Path dumped = dir.resolve("rtmpdump.flv");
         Path gst = dir.resolve("rtmp2src.flv");
-        Process rtmpdump = start("rtmpdump", "rtmpdump", "-q", "--live", "-r", url, "-o", dumped.toString());
+        // with a SWF hash and size librtmp uses the digest ("FP9") handshake; no SWF is fetched
+        Process rtmpdump = start("rtmpdump", "rtmpdump", "-q", "--live", "-r", url, "-o", dumped.toString(),
+                "--swfhash", "5d3f9e8c2b1a0f4e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6", "--swfsize", "123456");
         Process rtmp2src = start("rtmp2src", "gst-launch-1.0", "-q", "rtmp2src", "location=" + url,
                 "!", "filesink", "location=" + gst);
 
@@ -105,6 +111,8 @@ class RtmpInteropIT {
             assertWithin5Percent(SECONDS * FPS, probe.stream("video").frames(), received + " video frames");
             assertWithin5Percent(SECONDS, probe.duration(), received + " duration");
         }
+        assertTrue(node.logText().contains("completed the digest handshake"), "librtmp's digest handshake");
+        assertTrue(node.logText().contains("completed the plain handshake"), "GStreamer's plain handshake");
     }
 
     private Process start(String name, String... command) throws IOException {

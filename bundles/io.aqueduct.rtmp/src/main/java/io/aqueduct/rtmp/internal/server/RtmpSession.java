@@ -17,6 +17,7 @@ import io.aqueduct.rtmp.internal.chunk.UserControlEvent;
 import io.aqueduct.rtmp.internal.flv.FlvException;
 import io.aqueduct.rtmp.internal.flv.FlvToMedia;
 import io.aqueduct.rtmp.internal.flv.MediaToFlv;
+import io.aqueduct.rtmp.internal.handshake.RtmpHandshakeComplete;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -323,6 +324,14 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             LOG.info("RTMP {} stops playing {}: {}", remote(), key, reason);
             fail(streamId, "NetStream.Play.Failed", "playback of " + key + " ended: " + reason);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof RtmpHandshakeComplete done) {
+            LOG.debug("RTMP {} completed the {} handshake", remote(), done.digest() ? "digest" : "plain");
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
