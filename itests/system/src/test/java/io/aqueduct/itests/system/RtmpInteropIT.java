@@ -148,6 +148,7 @@ class RtmpInteropIT {
 
     @Test
     void malformedConnectionsAreClosedWhileALiveStreamKeepsFlowing() throws Exception {
+        Socket idle = new Socket("127.0.0.1", node.rtmpPort()); // connects and never says anything
         Ffmpeg.Run publisher = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/steady"), "640x360", SECONDS, LONG_GOP);
         awaitLog("the publish is live", "publishes live/steady");
         Path received = dir.resolve("steady.flv");
@@ -172,6 +173,14 @@ class RtmpInteropIT {
         assertEquals(0, player.await(30), "player: " + player.output());
         Ffmpeg.Probe probe = Ffmpeg.probe(received);
         assertWithin5Percent(SECONDS * FPS, probe.stream("video").frames(), "video frames of the stream beside them");
+
+        awaitLog("the silent connection is closed", "closed: no publish or play within 15 s");
+        idle.setSoTimeout(5_000);
+        try (idle) {
+            assertEquals(-1, idle.getInputStream().read(), "the server closed the silent connection");
+        } catch (IOException reset) {
+            // closed with a reset: fine
+        }
     }
 
     /** 100 chunk streams each left inside a message: more than a connection may hold open. */

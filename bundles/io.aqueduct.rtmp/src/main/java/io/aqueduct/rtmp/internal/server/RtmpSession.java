@@ -24,6 +24,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,10 +48,19 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
     static final int WINDOW_ACK_SIZE = 2_500_000;
     static final int OUTGOING_CHUNK_SIZE = 4096;
+    /** A connection must publish or play within this time (covers a stalled handshake too). */
+    static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** A publisher that sends nothing for this long is gone (a dead encoder, a half-open connection). */
+    static final long PUBLISHER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long HOUSEKEEPING_SECONDS = 5;
 
     private final RtmpServer server;
     private final Amf0Reader amf = new Amf0Reader();
     private ChannelHandlerContext ctx;
+    private final long openedNanos = System.nanoTime();
+    private long lastReadNanos = openedNanos;
+    private boolean started;
+    private ScheduledFuture<?> housekeeping;
     private String app;
     private int nextStreamId = 1;
 
@@ -70,6 +81,19 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        housekeeping = ctx.channel().eventLoop().scheduleWithFixedDelay(this::housekeeping, HOUSEKEEPING_SECONDS,
+                HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Closes connections that hold a slot without using it. */
+    private void housekeeping() {
+        long now = System.nanoTime();
+        if (!started && now - openedNanos > START_TIMEOUT_NANOS) {
+            refuse("no publish or play within " + TimeUnit.NANOSECONDS.toSeconds(START_TIMEOUT_NANOS) + " s");
+        } else if (publication != null && now - lastReadNanos > PUBLISHER_IDLE_NANOS) {
+            refuse("publisher of " + publication.key() + " sent nothing for "
+                    + TimeUnit.NANOSECONDS.toSeconds(PUBLISHER_IDLE_NANOS) + " s");
+        }
     }
 
     @Override
@@ -78,6 +102,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        lastReadNanos = System.nanoTime();
         try {
             handle(message);
         } catch (Amf0Exception | FlvException | ClassCastException | IndexOutOfBoundsException e) {
@@ -184,6 +209,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         mapper = new FlvToMedia();
+        started = true;
         LOG.info("RTMP {} publishes {}", remote(), stream.key());
         ctx.write(UserControlEvent.streamBegin(streamId).toMessage());
         ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Publish.Start",
@@ -209,6 +235,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
         playStreamId = streamId;
         playing = stream.key().toString();
+        started = true;
         sentVideo = null;
         sentAudio = null;
         LOG.info("RTMP {} plays {}", remote(), stream.key());
@@ -344,6 +371,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        housekeeping.cancel(false);
         stopPublishing();
         stopPlaying();
         ctx.fireChannelInactive();
@@ -351,7 +379,12 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.info("RTMP {} closed: {}", remote(), cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (cause instanceof IOException) {
+            LOG.debug("RTMP {} closed: {}", remote(), reason); // the peer went away: an ordinary end
+        } else {
+            LOG.info("RTMP {} closed: {}", remote(), reason);
+        }
         ctx.close();
     }
 
