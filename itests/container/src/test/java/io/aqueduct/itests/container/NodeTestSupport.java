@@ -79,9 +79,41 @@ public abstract class NodeTestSupport extends ContainerTestSupport {
             for (org.osgi.service.cm.Configuration c : existing) {
                 c.delete();
             }
+            awaitConfigurationEventsDelivered();
         }
         awaitNode(NodeMode.STANDALONE, NodeRole.STANDALONE);
         awaitNodeConfigHealth("UP once no configuration is left", h -> h.status() == HealthCheck.Status.UP);
+    }
+
+    /**
+     * Waits until ConfigAdmin has delivered every event so far to every listener (SCR among them). Deleting a
+     * configuration that is already at its defaults changes nothing observable, and a new configuration created
+     * right after could reach ConfigAdmin before SCR has handled the deletion. ConfigAdmin delivers events on
+     * one thread, in order, so once our own listener sees an update of a marker configuration, everything
+     * before it has been handled.
+     */
+    private void awaitConfigurationEventsDelivered() throws IOException {
+        String marker = "io.aqueduct.itests.barrier";
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        org.osgi.framework.ServiceRegistration<org.osgi.service.cm.ConfigurationListener> listener =
+                context().registerService(org.osgi.service.cm.ConfigurationListener.class, event -> {
+                    if (marker.equals(event.getPid())) {
+                        seen.countDown();
+                    }
+                }, null);
+        try {
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put("at", System.nanoTime());
+            awaitService(ConfigurationAdmin.class).getConfiguration(marker, "?").update(properties);
+            if (!seen.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("ConfigAdmin did not deliver the marker configuration event within 20 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            listener.unregister();
+        }
     }
 
     // ---- health -----------------------------------------------------------------------------------------
