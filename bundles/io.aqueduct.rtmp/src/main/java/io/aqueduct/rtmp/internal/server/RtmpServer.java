@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -196,18 +197,16 @@ public final class RtmpServer implements HealthIndicator {
 
     /** The first refusal of any policy, or null. */
     String checkPublish(AccessRequest request) {
-        for (StreamAccessPolicy p : policies) {
-            String refused = p.checkPublish(request);
-            if (refused != null) {
-                return refused;
-            }
-        }
-        return null;
+        return firstRefusal(p -> p.checkPublish(request));
     }
 
     String checkPlay(AccessRequest request) {
+        return firstRefusal(p -> p.checkPlay(request));
+    }
+
+    private String firstRefusal(Function<StreamAccessPolicy, String> check) {
         for (StreamAccessPolicy p : policies) {
-            String refused = p.checkPlay(request);
+            String refused = check.apply(p);
             if (refused != null) {
                 return refused;
             }
