@@ -1,0 +1,254 @@
+package io.aqueduct.rtmp.internal.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.rtmp.internal.chunk.RtmpConstants;
+import io.aqueduct.rtmp.internal.chunk.RtmpMessage;
+import io.aqueduct.rtmp.internal.flv.FlvToMedia;
+import io.aqueduct.rtmp.internal.server.RtmpServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client against the real server and hub over loopback. */
+class RtmpPlayClientTest {
+    /** From ffmpeg 5.1 with libx264 (1280x720 High 3.1). */
+    private static final String AVC_720P =
+            "0164001fffe1001a6764001facd9405005bb0110000003001000000303c0f183196001000668ebe3cb22c0fdf8f800";
+    private static final long WAIT_SECONDS = 5;
+
+    private static DefaultStreamHub hub;
+    private static RtmpServer server;
+    private static EventLoopGroup group;
+    private static int port;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        hub = new DefaultStreamHub();
+        server = new RtmpServer(hub);
+        port = freePort();
+        // activate/deactivate are the component's package-private lifecycle methods, called by SCR in the appliance
+        lifecycle("activate", Map.class).invoke(server, Map.of("host", "127.0.0.1", "port", port));
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        lifecycle("deactivate").invoke(server);
+        hub.stop();
+    }
+
+    @Test
+    void playsFromTheGopCacheThenLiveThenHearsTheUnpublish() throws Exception {
+        try (Publisher pub = new Publisher(StreamKey.of("live", "cam1"))) {
+            pub.video(0, "17 00 000000" + AVC_720P);
+            String keyframe = "17 01 000000 00000005 6588800001";
+            pub.video(0, keyframe);
+
+            Events events = new Events();
+            RtmpPlayClient client = RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/cam1"), events);
+            assertEquals("start", events.next());
+            RtmpMessage header = events.nextMedia(RtmpConstants.TYPE_VIDEO);
+            assertEquals("1700000000" + AVC_720P, ByteBufUtil.hexDump(header.content()), "the AVC sequence header first");
+            header.release();
+            RtmpMessage key = events.nextMedia(RtmpConstants.TYPE_VIDEO);
+            assertEquals(keyframe.replace(" ", ""), ByteBufUtil.hexDump(key.content()), "then the cached keyframe");
+            assertEquals(0, key.timestamp());
+            key.release();
+
+            String inter40 = "27 01 000000 00000003 419a02";
+            pub.video(40, inter40);
+            RtmpMessage inter = events.nextMedia(RtmpConstants.TYPE_VIDEO);
+            assertEquals(40, inter.timestamp());
+            assertEquals(inter40.replace(" ", ""), ByteBufUtil.hexDump(inter.content()));
+            inter.release();
+            assertTrue(client.started());
+
+            pub.close();
+            assertEquals("end NetStream.Play.UnpublishNotify", events.nextNotMedia());
+            assertTrue(client.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS), "closed after the end");
+        }
+    }
+
+    @Test
+    void aStreamNobodyPublishesIsStreamNotFound() throws Exception {
+        Events events = new Events();
+        RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/nobody"), events);
+        RtmpClientException error = events.nextError();
+        assertEquals("NetStream.Play.StreamNotFound", error.code());
+        assertTrue(error.getMessage().contains("live/nobody"), error.getMessage());
+        assertNull(events.poll(), "nothing after the last call");
+    }
+
+    @Test
+    void aClosedPortIsAClearError() throws Exception {
+        Events events = new Events();
+        int closed = freePort();
+        RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + closed + "/live/cam1"), events);
+        RtmpClientException error = events.nextError();
+        assertNull(error.code());
+        assertTrue(error.getMessage().startsWith("cannot connect to rtmp://127.0.0.1:" + closed + "/live/cam1: "),
+                error.getMessage());
+    }
+
+    @Test
+    void closeEndsThePlayAndLeavesTheStream() throws Exception {
+        StreamKey key = StreamKey.of("live", "cam2");
+        try (Publisher pub = new Publisher(key)) {
+            pub.video(0, "17 00 000000" + AVC_720P);
+            Events events = new Events();
+            RtmpPlayClient client = RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/cam2"), events);
+            assertEquals("start", events.next());
+            client.close();
+            assertEquals("end closed by the client", events.nextNotMedia());
+            assertTrue(client.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (hub.stream(key).orElseThrow().subscribers() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, hub.stream(key).orElseThrow().subscribers(), "the server let go of the player");
+        }
+    }
+
+    @Test
+    void urlsSplitIntoApplicationAndStream() {
+        RtmpUrl url = RtmpUrl.parse("rtmp://origin.example:1936/live/cam1?token=abc");
+        assertEquals(new RtmpUrl("origin.example", 1936, "live", "cam1?token=abc"), url);
+        assertEquals("rtmp://origin.example:1936/live", url.tcUrl());
+        assertEquals(1935, RtmpUrl.parse("rtmp://h/live/a/b").port());
+        assertEquals("a/b", RtmpUrl.parse("rtmp://h/live/a/b").stream());
+        assertThrows(IllegalArgumentException.class, () -> RtmpUrl.parse("rtmp://h/live"));
+        assertThrows(IllegalArgumentException.class, () -> RtmpUrl.parse("rtmp://h/live/"));
+        assertThrows(IllegalArgumentException.class, () -> RtmpUrl.parse("http://h/live/a"));
+    }
+
+    /** Publishes FLV tag bodies into the hub, as the server does for an RTMP publisher. */
+    private static final class Publisher implements AutoCloseable {
+        private final Publication publication;
+        private final FlvToMedia mapper = new FlvToMedia();
+        private boolean closed;
+
+        Publisher(StreamKey key) throws Exception {
+            publication = hub.publish(key);
+        }
+
+        void video(long ts, String hex) throws Exception {
+            ByteBuf body = Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex.replace(" ", "")));
+            try {
+                var packet = mapper.video(ts, body);
+                if (packet != null) {
+                    publication.send(packet);
+                }
+            } finally {
+                body.release();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                publication.close();
+            }
+        }
+    }
+
+    /** What the listener heard, in order: "start", media messages, "end <reason>", or the error. */
+    private static final class Events implements RtmpPlayClient.Listener {
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onStart() {
+            queue.add("start");
+        }
+
+        @Override
+        public void onMessage(RtmpMessage message) {
+            queue.add(message);
+        }
+
+        @Override
+        public void onEnd(String reason) {
+            queue.add("end " + reason);
+        }
+
+        @Override
+        public void onError(RtmpClientException error) {
+            queue.add(error);
+        }
+
+        Object next() throws InterruptedException {
+            Object o = queue.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(o, "nothing heard within " + WAIT_SECONDS + " s");
+            return o;
+        }
+
+        Object poll() throws InterruptedException {
+            return queue.poll(100, TimeUnit.MILLISECONDS);
+        }
+
+        /** The next message of {@code type}, releasing the others (onMetaData, |RtmpSampleAccess) on the way. */
+        RtmpMessage nextMedia(int type) throws InterruptedException {
+            while (true) {
+                Object o = next();
+                RtmpMessage m = assertInstanceOf(RtmpMessage.class, o, "expected a message, got " + o);
+                if (m.typeId() == type) {
+                    return m;
+                }
+                m.release();
+            }
+        }
+
+        Object nextNotMedia() throws InterruptedException {
+            while (true) {
+                Object o = next();
+                if (!(o instanceof RtmpMessage m)) {
+                    return o;
+                }
+                m.release();
+            }
+        }
+
+        RtmpClientException nextError() throws InterruptedException {
+            Object o = nextNotMedia();
+            return assertInstanceOf(RtmpClientException.class, o, "expected an error, got " + o);
+        }
+    }
+
+    private static Method lifecycle(String name, Class<?>... parameters) throws NoSuchMethodException {
+        Method m = RtmpServer.class.getDeclaredMethod(name, parameters);
+        m.setAccessible(true);
+        return m;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}
