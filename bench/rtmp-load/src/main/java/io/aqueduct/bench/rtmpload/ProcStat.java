@@ -1,0 +1,29 @@
+package io.aqueduct.bench.rtmpload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of a process, from /proc (Linux). */
+record ProcStat(double cpuSeconds, long rssBytes) {
+    /** USER_HZ; 100 on every Linux this runs on ({@code getconf CLK_TCK}). */
+    static final int CLK_TCK = Integer.getInteger("clk.tck", 100);
+
+    static ProcStat of(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // the command name (field 2) may hold spaces; the fields after its closing parenthesis do not
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            long rss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return new ProcStat((double) ticks / CLK_TCK, rss);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
