@@ -21,6 +21,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.access.StreamAccessPolicy;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -102,6 +106,46 @@ class RtmpPlayClientTest {
         assertEquals("NetStream.Play.StreamNotFound", error.code());
         assertTrue(error.getMessage().contains("live/nobody"), error.getMessage());
         assertNull(events.poll(), "nothing after the last call");
+    }
+
+    @Test
+    void anAccessPolicyCanRefuseAPlayAndSeesTheQueryParameters() throws Exception {
+        List<AccessRequest> asked = new CopyOnWriteArrayList<>();
+        StreamAccessPolicy policy = new StreamAccessPolicy() {
+            @Override
+            public String checkPublish(AccessRequest request) {
+                return null;
+            }
+
+            @Override
+            public String checkPlay(AccessRequest request) {
+                asked.add(request);
+                return "secret".equals(request.parameters().get("token")) ? null : "a valid token is required";
+            }
+        };
+        Method add = RtmpServer.class.getDeclaredMethod("addPolicy", StreamAccessPolicy.class);
+        add.setAccessible(true);
+        add.invoke(server, policy);
+        try (Publisher publisher = new Publisher(StreamKey.of("live", "guarded"))) {
+            Events refused = new Events();
+            RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/guarded?token=wrong"), refused);
+            RtmpClientException error = refused.nextError();
+            assertEquals("NetStream.Play.Failed", error.code());
+            assertTrue(error.getMessage().contains("a valid token is required"), error.getMessage());
+            assertEquals("rtmp", asked.get(0).protocol());
+            assertEquals(StreamKey.of("live", "guarded"), asked.get(0).key(), "the query is not part of the name");
+
+            Events allowed = new Events();
+            RtmpPlayClient client = RtmpPlayClient.connect(group,
+                    URI.create("rtmp://127.0.0.1:" + port + "/live/guarded?token=secret"), allowed);
+            assertEquals("start", allowed.next(), "the right token plays");
+            client.close();
+            assertEquals("end closed by the client", allowed.nextNotMedia());
+        } finally {
+            Method remove = RtmpServer.class.getDeclaredMethod("removePolicy", StreamAccessPolicy.class);
+            remove.setAccessible(true);
+            remove.invoke(server, policy);
+        }
     }
 
     @Test
