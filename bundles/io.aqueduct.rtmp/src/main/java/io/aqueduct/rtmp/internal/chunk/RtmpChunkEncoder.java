@@ -1,6 +1,7 @@
 package io.aqueduct.rtmp.internal.chunk;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
@@ -72,6 +73,46 @@ public final class RtmpChunkEncoder extends MessageToMessageEncoder<RtmpMessage>
             fmt = 2; // the receiver decides on an extended field from the last full header; keep it in step
         }
 
+        ByteBuf output = chunk(ctx.alloc(), msg, fmt, field, extended, chunkSize);
+        out.add(output);
+
+        if (last == null) {
+            last = new SentHeader();
+            sent.put(csid, last);
+        }
+        last.messageStreamId = msg.messageStreamId();
+        last.length = length;
+        last.typeId = msg.typeId();
+        last.timestamp = timestamp;
+        if (fmt != 3) {
+            last.extended = extended;
+            last.delta = fmt == 0 ? -1 : delta;
+            last.deltaRepeatable = fmt != 0;
+        }
+        chunkSize = nextChunkSize;
+    }
+
+    /**
+     * A message as chunks that need no earlier header on their chunk stream: a type 0 first header, then type 3
+     * continuations. The same bytes are right for every connection with this outgoing chunk size, so a frame
+     * sent to many players is chunked once and written to each as a duplicate. Writing these bytes directly
+     * (past this encoder) is only correct on a chunk stream this encoder never uses for the connection.
+     */
+    public static ByteBuf encodeFullHeader(ByteBufAllocator alloc, RtmpMessage msg, int chunkSize) {
+        int length = msg.content().readableBytes();
+        if (length > RtmpConstants.MAX_MESSAGE_LENGTH_FIELD) {
+            throw new EncoderException("RTMP message of " + length + " bytes exceeds the 24-bit length field");
+        }
+        long field = msg.timestamp() & UINT32_MAX;
+        return chunk(alloc, msg, 0, field, field >= RtmpConstants.EXTENDED_TIMESTAMP_MARKER, chunkSize);
+    }
+
+    /** Splits a message into chunks behind a first header of type {@code fmt}. */
+    private static ByteBuf chunk(ByteBufAllocator alloc, RtmpMessage msg, int fmt, long field, boolean extended,
+            int chunkSize) {
+        ByteBuf payload = msg.content();
+        int length = payload.readableBytes();
+        int csid = msg.chunkStreamId();
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
         int basicLength = csid < 64 ? 1 : csid < 320 ? 2 : 3;
         int continuationLength = basicLength + (extended ? 4 : 0);
@@ -80,8 +121,8 @@ public final class RtmpChunkEncoder extends MessageToMessageEncoder<RtmpMessage>
 
         ByteBuf output;
         if (chunks <= MAX_COMPOSITE_CHUNKS) {
-            ByteBuf headers = ctx.alloc().buffer(headersLength);
-            CompositeByteBuf composite = ctx.alloc().compositeBuffer(chunks * 2);
+            ByteBuf headers = alloc.buffer(headersLength);
+            CompositeByteBuf composite = alloc.compositeBuffer(chunks * 2);
             try {
                 for (int i = 0, offset = payload.readerIndex(); i < chunks; i++) {
                     int start = headers.writerIndex();
@@ -108,7 +149,7 @@ public final class RtmpChunkEncoder extends MessageToMessageEncoder<RtmpMessage>
             }
             output = composite;
         } else {
-            output = ctx.alloc().buffer(headersLength + length);
+            output = alloc.buffer(headersLength + length);
             writeFirstHeader(output, fmt, csid, field, extended, length, msg);
             for (int i = 0, offset = payload.readerIndex(); i < chunks; i++) {
                 if (i > 0) {
@@ -122,22 +163,7 @@ public final class RtmpChunkEncoder extends MessageToMessageEncoder<RtmpMessage>
                 offset += n;
             }
         }
-        out.add(output);
-
-        if (last == null) {
-            last = new SentHeader();
-            sent.put(csid, last);
-        }
-        last.messageStreamId = msg.messageStreamId();
-        last.length = length;
-        last.typeId = msg.typeId();
-        last.timestamp = timestamp;
-        if (fmt != 3) {
-            last.extended = extended;
-            last.delta = fmt == 0 ? -1 : delta;
-            last.deltaRepeatable = fmt != 0;
-        }
-        chunkSize = nextChunkSize;
+        return output;
     }
 
     private static void writeFirstHeader(ByteBuf out, int fmt, int csid, long field, boolean extended, int length,

@@ -91,6 +91,7 @@ public final class RtmpServer implements HealthIndicator {
     private Endpoint endpoint;
     private volatile String problem;
     private volatile long flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS;
+    private final SharedFrames frames = new SharedFrames();
 
     @Activate
     public RtmpServer(@Reference StreamHub hub) {
@@ -146,6 +147,7 @@ public final class RtmpServer implements HealthIndicator {
         closeListener();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        frames.clear();
     }
 
     private void bind(Endpoint wanted) {
@@ -188,6 +190,10 @@ public final class RtmpServer implements HealthIndicator {
 
     StreamHub hub() {
         return hub;
+    }
+
+    SharedFrames frames() {
+        return frames;
     }
 
     /** How long a woken player waits before writing what it has, in milliseconds. */

@@ -314,6 +314,11 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Writes one frame, preceded by its track's sequence header when the track is new to this player. Audio and
+     * video go out with full chunk headers on their own chunk streams, past the stateful chunk encoder, so the
+     * frame's chunks can be shared by every player ({@link SharedFrames}).
+     */
     private void write(MediaPacket p) {
         Track track = p.track();
         if (!MediaToFlv.supports(track)) {
@@ -326,7 +331,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (track != (video ? sentVideo : sentAudio)) {
             ByteBuf header = MediaToFlv.sequenceHeader(alloc(), track);
             if (header != null) {
-                ctx.write(new RtmpMessage(csid, type, playStreamId, ts, header));
+                ctx.write(SharedFrames.encode(alloc(), new RtmpMessage(csid, type, playStreamId, ts, header)));
             }
             if (video) {
                 sentVideo = track;
@@ -334,7 +339,9 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
                 sentAudio = track;
             }
         }
-        ctx.write(new RtmpMessage(csid, type, playStreamId, ts, MediaToFlv.frame(alloc(), p)));
+        // the shared chunks carry stream id 1, which every player gets from its first createStream
+        ctx.write(playStreamId == 1 ? server.frames().chunks(alloc(), p)
+                : SharedFrames.encode(alloc(), SharedFrames.frame(alloc(), p, playStreamId)));
     }
 
     private void endPlay(EndReason reason) {
