@@ -132,6 +132,17 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
                     send(mapper.audio(m.timestamp(), body));
                 }
             }
+            case RtmpConstants.TYPE_AGGREGATE -> {
+                if (publication != null) {
+                    AggregateMessage.split(m.timestamp(), body, (type, ts, data) -> {
+                        if (type == RtmpConstants.TYPE_VIDEO) {
+                            send(mapper.video(ts, data));
+                        } else if (type == RtmpConstants.TYPE_AUDIO) {
+                            send(mapper.audio(ts, data));
+                        }
+                    });
+                }
+            }
             case RtmpConstants.TYPE_USER_CONTROL -> {
                 UserControlEvent event = UserControlEvent.read(m);
                 if (event.eventType() == UserControlEvent.PING_REQUEST) {
