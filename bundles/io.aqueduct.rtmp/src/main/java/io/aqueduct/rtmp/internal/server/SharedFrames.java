@@ -38,7 +38,7 @@ final class SharedFrames {
         synchronized (frames) {
             ByteBuf chunks = frames.get(packet);
             if (chunks == null) {
-                chunks = encode(alloc, frame(alloc, packet, 1));
+                chunks = flat(alloc, encode(alloc, frame(alloc, packet, 1)));
                 frames.put(packet, chunks);
             }
             return chunks.retainedDuplicate();
@@ -51,6 +51,18 @@ final class SharedFrames {
         return new RtmpMessage(video ? RtmpConstants.CSID_VIDEO : RtmpConstants.CSID_AUDIO,
                 video ? RtmpConstants.TYPE_VIDEO : RtmpConstants.TYPE_AUDIO, messageStreamId,
                 MediaToFlv.timestampMs(packet), MediaToFlv.frame(alloc, packet));
+    }
+
+    /**
+     * One contiguous copy of a frame's chunks. Made once per frame, it spares every player's flush from gathering
+     * the many small pieces (chunk headers, tag header, payload slices) of the composite.
+     */
+    private static ByteBuf flat(ByteBufAllocator alloc, ByteBuf chunks) {
+        try {
+            return alloc.directBuffer(chunks.readableBytes()).writeBytes(chunks);
+        } finally {
+            chunks.release();
+        }
     }
 
     /** Chunks a message with a full header, releasing the message. */
