@@ -39,19 +39,23 @@ final class Ffmpeg {
         return new Run(p, log);
     }
 
+    /** The title the test source announces in its onMetaData. */
+    static final String TITLE = "aqueduct-interop";
+
     /** Publishes a test picture and a tone over RTMP, in real time ({@code -re}), libx264 + AAC. */
     static Run publishTestSource(Path dir, String url, String size, int seconds, int gopFrames) throws IOException {
         return start(dir, "-re", "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", Integer.toString(gopFrames),
-                "-c:a", "aac", "-f", "flv", url);
+                "-c:a", "aac", "-metadata", "title=" + TITLE, "-f", "flv", url);
     }
 
     /** One stream of a file as ffprobe sees it, after counting its frames. */
     record Stream(String type, String codec, int width, int height, long frames) {
     }
 
-    record Probe(List<Stream> streams, double duration) {
+    /** @param tags the container's metadata (format tags), for FLV what onMetaData said */
+    record Probe(List<Stream> streams, double duration, Map<String, String> tags) {
         Stream stream(String type) {
             return streams.stream().filter(s -> s.type().equals(type)).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + type + " stream in " + streams));
@@ -61,13 +65,14 @@ final class Ffmpeg {
     static Probe probe(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames",
                 "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames",
-                "-show_entries", "format=duration", "-of", "compact", file.toString())
+                "-show_entries", "format=duration:format_tags", "-of", "compact", file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError("ffprobe failed on " + file + ": " + out);
         }
         List<Stream> streams = new ArrayList<>();
+        Map<String, String> tags = new HashMap<>();
         double duration = -1;
         for (String line : out.split("\n")) {
             Map<String, String> f = new HashMap<>();
@@ -82,9 +87,14 @@ final class Ffmpeg {
                         number(f.get("height")), number(f.get("nb_read_frames"))));
             } else if (line.startsWith("format|")) {
                 duration = Double.parseDouble(f.get("duration"));
+                f.forEach((k, v) -> {
+                    if (k.startsWith("tag:")) {
+                        tags.put(k.substring(4), v);
+                    }
+                });
             }
         }
-        return new Probe(streams, duration);
+        return new Probe(streams, duration, tags);
     }
 
     private static int number(String s) {

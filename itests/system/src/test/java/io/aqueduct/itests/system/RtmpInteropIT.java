@@ -74,6 +74,7 @@ class RtmpInteropIT {
         assertEquals(1280, video.width());
         assertEquals(720, video.height());
         assertEquals("aac", audio.codec());
+        assertEquals(Ffmpeg.TITLE, probe.tags().get("title"), "the publisher's onMetaData reaches the player");
         assertWithin5Percent(SECONDS, probe.duration(), "duration (s)");
         assertWithin5Percent(SECONDS * FPS, video.frames(), "video frames");
         assertWithin5Percent(SECONDS * 44100 / 1024.0, audio.frames(), "audio frames");

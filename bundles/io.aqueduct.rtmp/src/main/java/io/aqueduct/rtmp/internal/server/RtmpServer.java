@@ -7,6 +7,7 @@ import io.aqueduct.api.config.Settings;
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.rtmp.internal.chunk.RtmpAcknowledgementHandler;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkDecoder;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkEncoder;
@@ -24,8 +25,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -92,6 +96,7 @@ public final class RtmpServer implements HealthIndicator {
     private volatile String problem;
     private volatile long flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS;
     private final SharedFrames frames = new SharedFrames();
+    private final Map<StreamKey, Map<String, Object>> metadata = new ConcurrentHashMap<>();
 
     @Activate
     public RtmpServer(@Reference StreamHub hub) {
@@ -190,6 +195,20 @@ public final class RtmpServer implements HealthIndicator {
 
     StreamHub hub() {
         return hub;
+    }
+
+    /** The onMetaData a stream's publisher sent, empty when none. */
+    Map<String, Object> metadata(StreamKey key) {
+        return metadata.getOrDefault(key, Map.of());
+    }
+
+    /** Keeps (or, with null, forgets) a stream's onMetaData. */
+    void setMetadata(StreamKey key, Map<String, Object> values) {
+        if (values == null) {
+            metadata.remove(key);
+        } else {
+            metadata.put(key, Collections.unmodifiableMap(new LinkedHashMap<>(values))); // AMF values may be null
+        }
     }
 
     SharedFrames frames() {

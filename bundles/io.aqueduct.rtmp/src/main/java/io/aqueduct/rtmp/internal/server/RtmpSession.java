@@ -143,6 +143,11 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
                     });
                 }
             }
+            case RtmpConstants.TYPE_DATA_AMF0 -> {
+                if (publication != null) {
+                    metadata(amf.readAll(body.duplicate()));
+                }
+            }
             case RtmpConstants.TYPE_USER_CONTROL -> {
                 UserControlEvent event = UserControlEvent.read(m);
                 if (event.eventType() == UserControlEvent.PING_REQUEST) {
@@ -152,6 +157,16 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             default -> {
                 // metadata (@setDataFrame), acknowledgements, bandwidth: nothing to answer
             }
+        }
+    }
+
+    /** Keeps a publisher's {@code @setDataFrame("onMetaData", {...})} (or a bare onMetaData) for its players. */
+    private void metadata(List<Object> values) {
+        int at = !values.isEmpty() && "@setDataFrame".equals(values.get(0)) ? 1 : 0;
+        if (values.size() > at + 1 && "onMetaData".equals(values.get(at)) && values.get(at + 1) instanceof Map<?, ?> m) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            m.forEach((k, v) -> meta.put(String.valueOf(k), v));
+            server.setMetadata(publication.key(), meta);
         }
     }
 
@@ -258,24 +273,27 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         drain(); // the GOP cache, at once: playback starts without waiting for the next frame
     }
 
-    /** onMetaData for a player, from the tracks the hub knows (what FLV players use to set themselves up). */
+    /**
+     * onMetaData for a player: what the publisher sent, completed from the tracks the hub knows (what FLV players
+     * use to set themselves up).
+     */
     private Map<String, Object> metadata(StreamName stream) {
-        Map<String, Object> meta = new LinkedHashMap<>();
+        Map<String, Object> meta = new LinkedHashMap<>(server.metadata(stream.key()));
         server.hub().stream(stream.key()).ifPresent(info -> {
             for (Track t : info.tracks()) {
                 switch (t.codec()) {
                     case H264, H265 -> {
                         if (t.width() > 0) {
-                            meta.put("width", (double) t.width());
-                            meta.put("height", (double) t.height());
+                            meta.putIfAbsent("width", (double) t.width());
+                            meta.putIfAbsent("height", (double) t.height());
                         }
-                        meta.put("videocodecid", t.codec() == io.aqueduct.api.media.Codec.H264 ? 7.0 : 12.0);
+                        meta.putIfAbsent("videocodecid", t.codec() == io.aqueduct.api.media.Codec.H264 ? 7.0 : 12.0);
                     }
                     case AAC, MP3 -> {
-                        meta.put("audiocodecid", t.codec() == io.aqueduct.api.media.Codec.AAC ? 10.0 : 2.0);
+                        meta.putIfAbsent("audiocodecid", t.codec() == io.aqueduct.api.media.Codec.AAC ? 10.0 : 2.0);
                         if (t.sampleRate() > 0) {
-                            meta.put("audiosamplerate", (double) t.sampleRate());
-                            meta.put("stereo", t.channels() > 1);
+                            meta.putIfAbsent("audiosamplerate", (double) t.sampleRate());
+                            meta.putIfAbsent("stereo", t.channels() > 1);
                         }
                     }
                     default -> {
@@ -409,6 +427,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private void stopPublishing() {
         if (publication != null) {
             LOG.info("RTMP {} stops publishing {}", remote(), publication.key());
+            server.setMetadata(publication.key(), null);
             publication.close();
             publication = null;
             mapper = null;
