@@ -1,6 +1,7 @@
 package io.aqueduct.rtmp.internal.server;
 
 import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.EndReason;
@@ -287,10 +288,10 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
                             meta.putIfAbsent("width", (double) t.width());
                             meta.putIfAbsent("height", (double) t.height());
                         }
-                        meta.putIfAbsent("videocodecid", t.codec() == io.aqueduct.api.media.Codec.H264 ? 7.0 : 12.0);
+                        meta.putIfAbsent("videocodecid", t.codec() == Codec.H264 ? 7.0 : 12.0);
                     }
                     case AAC, MP3 -> {
-                        meta.putIfAbsent("audiocodecid", t.codec() == io.aqueduct.api.media.Codec.AAC ? 10.0 : 2.0);
+                        meta.putIfAbsent("audiocodecid", t.codec() == Codec.AAC ? 10.0 : 2.0);
                         if (t.sampleRate() > 0) {
                             meta.putIfAbsent("audiosamplerate", (double) t.sampleRate());
                             meta.putIfAbsent("stereo", t.channels() > 1);
