@@ -1,0 +1,27 @@
+package io.aqueduct.hls.internal.ts;
+
+/** The CRC_32 of PSI sections (ISO/IEC 13818-1 annex A): polynomial 0x04C11DB7, not reflected, no final XOR. */
+final class Crc32Mpeg2 {
+    private static final int[] TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i << 24;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 0x80000000) != 0 ? (c << 1) ^ 0x04c11db7 : c << 1;
+            }
+            TABLE[i] = c;
+        }
+    }
+
+    private Crc32Mpeg2() {
+    }
+
+    static int compute(byte[] data, int offset, int length) {
+        int crc = 0xffffffff;
+        for (int i = offset; i < offset + length; i++) {
+            crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ data[i]) & 0xff];
+        }
+        return crc;
+    }
+}
