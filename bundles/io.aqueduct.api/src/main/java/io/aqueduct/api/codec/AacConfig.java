@@ -42,6 +42,16 @@ public record AacConfig(int objectType, int sampleRate, int channels) {
         return new AacConfig(objectType, rate, channels);
     }
 
+    /** The sampling frequency index of a rate (ISO/IEC 14496-3 1.6.3.3), or -1 when the rate has none. */
+    public static int sampleRateIndex(int rate) {
+        for (int i = 0; i < RATES.length; i++) {
+            if (RATES[i] == rate) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The {@code mp4a.40.N} string HLS and MSE use in CODECS. */
     public String codecString() {
         return "mp4a.40." + objectType;

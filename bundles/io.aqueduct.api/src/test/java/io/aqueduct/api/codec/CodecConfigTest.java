@@ -74,6 +74,14 @@ class CodecConfigTest {
     }
 
     @Test
+    void findsTheSamplingFrequencyIndexOfARate() {
+        assertEquals(3, AacConfig.sampleRateIndex(48000));
+        assertEquals(4, AacConfig.sampleRateIndex(44100));
+        assertEquals(12, AacConfig.sampleRateIndex(7350));
+        assertEquals(-1, AacConfig.sampleRateIndex(44000), "a rate without an index");
+    }
+
+    @Test
     void refusesBadAudioSpecificConfig() {
         assertThrows(MalformedConfigException.class, () -> AacConfig.parse(hex("12")));
         assertThrows(MalformedConfigException.class, () -> AacConfig.parse(hex("0010")), "object type 0");

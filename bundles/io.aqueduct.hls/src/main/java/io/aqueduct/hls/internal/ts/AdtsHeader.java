@@ -13,9 +13,6 @@ public final class AdtsHeader {
     /** aac_frame_length is 13 bits and counts the header. */
     public static final int MAX_FRAME_LENGTH = (1 << 13) - 1 - LENGTH;
 
-    private static final int[] RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025,
-        8000, 7350};
-
     private final int profile;
     private final int rateIndex;
     private final int channelConfig;
@@ -37,12 +34,7 @@ public final class AdtsHeader {
         if (objectType < 1 || objectType > 4) {
             throw new IllegalArgumentException("AAC object type " + config.objectType() + " cannot be carried in ADTS");
         }
-        int rateIndex = -1;
-        for (int i = 0; i < RATES.length; i++) {
-            if (RATES[i] == config.sampleRate()) {
-                rateIndex = i;
-            }
-        }
+        int rateIndex = AacConfig.sampleRateIndex(config.sampleRate());
         if (rateIndex < 0) {
             throw new IllegalArgumentException("AAC sample rate " + config.sampleRate() + " Hz has no ADTS index");
         }
