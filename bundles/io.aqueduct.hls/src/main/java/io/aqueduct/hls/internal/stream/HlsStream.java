@@ -1,0 +1,313 @@
+package io.aqueduct.hls.internal.stream;
+
+import io.aqueduct.api.codec.AvcDecoderConfig;
+import io.aqueduct.api.codec.H264Sps;
+import io.aqueduct.api.codec.MalformedConfigException;
+import io.aqueduct.api.media.Codec;
+import io.aqueduct.api.media.MediaPacket;
+import io.aqueduct.api.media.Track;
+import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.hls.internal.playlist.InitSection;
+import io.aqueduct.hls.internal.playlist.MediaPlaylistWriter;
+import io.aqueduct.hls.internal.playlist.Part;
+import io.aqueduct.hls.internal.playlist.Segment;
+import io.aqueduct.hls.internal.segment.HlsSegmenter;
+import io.aqueduct.hls.internal.segment.HlsSettings;
+import io.aqueduct.hls.internal.ts.TsSegmentWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HLS rendering of one live stream: muxes what its {@link HlsSegmenter} decides into MPEG-TS segments and CMAF
+ * parts, keeps a bounded window of them in memory and publishes an immutable {@link HlsSnapshot} after every part.
+ *
+ * <p>Threads: the segmenter's thread (one at a time) calls the listener methods, {@link #end()} and
+ * {@link #restart}; HTTP threads read {@link #snapshot()} and park blocking requests with {@link #await}.
+ */
+public final class HlsStream implements HlsSegmenter.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsStream.class);
+
+    /** Segments kept beyond the playlist window, for players still downloading them. */
+    static final int EXTRA_SEGMENTS = 2;
+
+    private final StreamKey key;
+    private final HlsSettings settings;
+    private final Function<Collection<Track>, FragmentMuxer> muxers;
+    private final LongSupplier wallClockMillis;
+    private final LongSupplier nanoClock;
+    private final PartLatency latency;
+
+    // segmenter thread only
+    private final ArrayDeque<Segment> complete = new ArrayDeque<>();
+    private Collection<Track> tracks = List.of();
+    private TsSegmentWriter ts;
+    private FragmentMuxer fmp4;
+    private InitSection init;
+    private ByteBuf tsBuffer;
+    private int fragmentSequence = 1;
+    private Segment growing;
+    private List<Part> growingParts = new ArrayList<>();
+    private long discontinuities;
+    private long longestSegmentMicros;
+    private long wallAnchorMillis = Long.MIN_VALUE;
+    private long muxErrors;
+    private String problem;
+
+    private final Object lock = new Object();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private volatile HlsSnapshot snapshot;
+
+    private record Waiter(Predicate<HlsSnapshot> ready, Runnable wake) {
+    }
+
+    public HlsStream(StreamKey key, HlsSettings settings, Function<Collection<Track>, FragmentMuxer> muxers,
+            LongSupplier wallClockMillis, LongSupplier nanoClock) {
+        this.key = key;
+        this.settings = settings;
+        this.muxers = muxers;
+        this.wallClockMillis = wallClockMillis;
+        this.nanoClock = nanoClock;
+        this.latency = new PartLatency();
+        this.snapshot = new HlsSnapshot(key, List.of(), null, false, targetDuration(), settings, 0);
+    }
+
+    public StreamKey key() {
+        return key;
+    }
+
+    public HlsSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public PartLatency latency() {
+        return latency;
+    }
+
+    /** Packets that could not be muxed (malformed payloads), skipped. */
+    public long muxErrors() {
+        return muxErrors;
+    }
+
+    /** What is wrong with this stream's media, null when nothing. */
+    public String problem() {
+        return problem;
+    }
+
+    /** A new segmenter for this stream's next run: the first one, or a republish that continues the playlist. */
+    public HlsSegmenter newSegmenter(boolean expectVideo) {
+        HlsSnapshot s = snapshot;
+        boolean continues = !s.segments().isEmpty();
+        long next = continues ? s.segments().get(s.segments().size() - 1).sequenceNumber() + 1 : 0;
+        wallAnchorMillis = Long.MIN_VALUE;
+        if (s.ended()) {
+            publish(false);
+        }
+        return new HlsSegmenter(settings, next, continues, expectVideo, nanoClock, this);
+    }
+
+    @Override
+    public void segmentStarted(long sequenceNumber, long startMicros, boolean discontinuity, Collection<Track> t) {
+        if (!t.equals(tracks) || fmp4 == null) {
+            newMuxers(t);
+        }
+        if (discontinuity) {
+            discontinuities++;
+        }
+        if (wallAnchorMillis == Long.MIN_VALUE) {
+            wallAnchorMillis = wallClockMillis.getAsLong() - startMicros / 1000;
+        }
+        tsBuffer = Unpooled.buffer(256 * 1024);
+        if (ts != null) {
+            ts.startSegment(tsBuffer);
+        }
+        growingParts = new ArrayList<>();
+        growing = new Segment(sequenceNumber, startMicros, 0, discontinuity, discontinuities,
+                wallAnchorMillis + startMicros / 1000, init, List.of(), null, false);
+    }
+
+    private void newMuxers(Collection<Track> t) {
+        tracks = t;
+        try {
+            ts = new TsSegmentWriter(t);
+            fmp4 = muxers.apply(t);
+            int[] size = videoSize(t);
+            init = InitSection.of(fmp4.initSegment(), fmp4.codecs(), size[0], size[1]);
+            problem = null;
+        } catch (IllegalArgumentException e) {
+            ts = null;
+            fmp4 = null;
+            init = null;
+            problem = "cannot package " + key + " as HLS: " + e.getMessage();
+            LOG.warn("{}", problem);
+        }
+    }
+
+    /** Width and height of the video track: from the track, else from its SPS; zeros without video. */
+    private static int[] videoSize(Collection<Track> tracks) {
+        for (Track t : tracks) {
+            if (t.width() > 0 && t.height() > 0) {
+                return new int[] {t.width(), t.height()};
+            }
+            if (t.codec() == Codec.H264 && t.hasConfig()) {
+                try {
+                    H264Sps sps = AvcDecoderConfig.parse(t.config()).first();
+                    return new int[] {sps.width(), sps.height()};
+                } catch (MalformedConfigException e) {
+                    return new int[2];
+                }
+            }
+        }
+        return new int[2];
+    }
+
+    @Override
+    public void partCompleted(List<MediaPacket> packets, long[] arrivalNanos, long startMicros, long endMicros,
+            boolean independent) {
+        try {
+            if (fmp4 == null || growing == null) {
+                return;
+            }
+            List<MediaPacket> good = new ArrayList<>(packets.size());
+            for (MediaPacket p : packets) {
+                try {
+                    ts.write(p, tsBuffer);
+                    good.add(p);
+                } catch (IllegalArgumentException e) {
+                    muxErrors++;
+                    LOG.debug("{}: skipped a packet that cannot be muxed: {}", key, e.getMessage());
+                }
+            }
+            if (good.isEmpty()) {
+                return;
+            }
+            byte[] data = fmp4.fragment(fragmentSequence++, good, endMicros);
+            growingParts.add(new Part(growing.sequenceNumber(), growingParts.size(), startMicros,
+                    endMicros - startMicros, independent, data));
+            growing = withParts(growing, endMicros - growing.startMicros(), null, false);
+            publish(false);
+            long now = nanoClock.getAsLong();
+            for (long arrival : arrivalNanos) {
+                latency.record(now - arrival);
+            }
+        } finally {
+            packets.forEach(MediaPacket::release);
+        }
+    }
+
+    @Override
+    public void segmentCompleted(long endMicros) {
+        Segment g = growing;
+        growing = null;
+        ByteBuf buffer = tsBuffer;
+        tsBuffer = null;
+        try {
+            if (g == null || growingParts.isEmpty()) {
+                return;
+            }
+            long duration = endMicros - g.startMicros();
+            longestSegmentMicros = Math.max(longestSegmentMicros, duration);
+            complete.addLast(withParts(g, duration, ByteBufUtil.getBytes(buffer), true));
+            while (complete.size() > settings.windowSegments() + EXTRA_SEGMENTS) {
+                complete.removeFirst();
+            }
+            publish(false);
+        } finally {
+            if (buffer != null) {
+                buffer.release();
+            }
+        }
+    }
+
+    private Segment withParts(Segment s, long duration, byte[] tsBytes, boolean done) {
+        return new Segment(s.sequenceNumber(), s.startMicros(), duration, s.discontinuity(),
+                s.discontinuitySequence(), s.programDateTimeMillis(), s.init(), growingParts, tsBytes, done);
+    }
+
+    /** The stream ended: its playlists get EXT-X-ENDLIST, every parked request is answered. */
+    public void end() {
+        if (tsBuffer != null) {
+            tsBuffer.release();
+            tsBuffer = null;
+        }
+        growing = null;
+        publish(true);
+    }
+
+    private int targetDuration() {
+        return MediaPlaylistWriter.targetDurationSeconds(settings.targetDurationMicros(), longestSegmentMicros);
+    }
+
+    private void publish(boolean ended) {
+        HlsSnapshot next = new HlsSnapshot(key, List.copyOf(complete), growing, ended, targetDuration(), settings,
+                snapshot.version() + 1);
+        List<Runnable> wake = new ArrayList<>();
+        synchronized (lock) {
+            snapshot = next;
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (ended || w.ready().test(next)) {
+                    it.remove();
+                    wake.add(w.wake());
+                }
+            }
+        }
+        wake.forEach(HlsStream::run);
+    }
+
+    /**
+     * Parks a request until {@code ready} holds for a published snapshot (or the stream ends, or {@link #wakeAll()}).
+     *
+     * @return false when it holds already (nothing is parked; go on at once)
+     */
+    public boolean await(Predicate<HlsSnapshot> ready, Runnable wake) {
+        synchronized (lock) {
+            if (snapshot.ended() || ready.test(snapshot)) {
+                return false;
+            }
+            waiters.add(new Waiter(ready, wake));
+            return true;
+        }
+    }
+
+    /** Forgets a parked request (it timed out); true when it was still parked. */
+    public boolean cancel(Runnable wake) {
+        synchronized (lock) {
+            return waiters.removeIf(w -> w.wake() == wake);
+        }
+    }
+
+    /** Answers every parked request, for a stream that goes away. */
+    public void wakeAll() {
+        List<Runnable> wake;
+        synchronized (lock) {
+            wake = waiters.stream().map(Waiter::wake).toList();
+            waiters.clear();
+        }
+        wake.forEach(HlsStream::run);
+    }
+
+    public int parked() {
+        synchronized (lock) {
+            return waiters.size();
+        }
+    }
+
+    private static void run(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Waking a parked HLS request failed", e);
+        }
+    }
+}
