@@ -42,11 +42,15 @@ final class Ffmpeg {
     /** The title the test source announces in its onMetaData. */
     static final String TITLE = "aqueduct-interop";
 
-    /** Publishes a test picture and a tone over RTMP, in real time ({@code -re}), libx264 + AAC. */
+    /**
+     * Publishes a test picture and a tone over RTMP, in real time ({@code -re}), libx264 (4:2:0, as every camera and
+     * OBS send, and what browsers decode) + AAC.
+     */
     static Run publishTestSource(Path dir, String url, String size, int seconds, int gopFrames) throws IOException {
         return start(dir, "-re", "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-                "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", Integer.toString(gopFrames),
+                "-t", Integer.toString(seconds), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast",
+                "-g", Integer.toString(gopFrames),
                 "-c:a", "aac", "-metadata", "title=" + TITLE, "-f", "flv", url);
     }
 

@@ -1,0 +1,382 @@
+package io.aqueduct.hls.internal.http;
+
+import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.hls.internal.HlsService;
+import io.aqueduct.hls.internal.playlist.InitSection;
+import io.aqueduct.hls.internal.playlist.Part;
+import io.aqueduct.hls.internal.playlist.RenditionReport;
+import io.aqueduct.hls.internal.playlist.Segment;
+import io.aqueduct.hls.internal.stream.HlsSnapshot;
+import io.aqueduct.hls.internal.stream.HlsStream;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * Serves HLS from memory under {@code /<app>/<stream>/} (RFC 8216, RFC 8216bis):
+ *
+ * <table>
+ *   <caption>resources</caption>
+ *   <tr><td>{@code index.m3u8}</td><td>classic playlist over MPEG-TS segments {@code <msn>.ts}</td></tr>
+ *   <tr><td>{@code ll.m3u8}</td><td>LL-HLS playlist over CMAF: {@code init-<hash>.mp4}, segments {@code <msn>.m4s},
+ *       parts {@code <msn>.<part>.m4s}; blocking reload with {@code _HLS_msn} / {@code _HLS_part}</td></tr>
+ *   <tr><td>{@code master.m3u8}</td><td>this stream and its renditions {@code <stream>_<height>p}</td></tr>
+ * </table>
+ *
+ * <p>Registered as the default servlet, so it sees only what no other servlet takes ({@code /health}, the console).
+ * Blocking requests are parked without a thread (servlet async) and bounded per node; a request for a part that
+ * the playlist's preload hint announces is parked the same way until the part exists.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/")
+@HttpWhiteboardServletName("aqueduct-hls")
+@HttpWhiteboardServletAsyncSupported
+public final class HlsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+    private static final Pattern PATH = Pattern.compile("/([^/]+)/([^/]+)/([^/]+)");
+    private static final Pattern SEGMENT = Pattern.compile("(\\d{1,18})\\.(ts|m4s)");
+    private static final Pattern PART = Pattern.compile("(\\d{1,18})\\.(\\d{1,6})\\.m4s");
+    private static final Pattern INIT = Pattern.compile("init-[0-9a-f]{8}\\.mp4");
+    private static final Pattern RENDITION = Pattern.compile("(.+)_(\\d{2,5})p");
+    private static final String TIMED_OUT = "aqueduct.hls.timedOut";
+    private static final String SLOT = "aqueduct.hls.slot";
+
+    private final transient HlsService service;
+
+    @Activate
+    public HlsServlet(@Reference HlsService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        cors(response);
+        response.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        response.setHeader("Access-Control-Allow-Headers", "*");
+        response.setHeader("Access-Control-Max-Age", "86400");
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        cors(response);
+        String path = request.getPathInfo() == null ? request.getServletPath() : request.getServletPath()
+                + request.getPathInfo();
+        Matcher m = PATH.matcher(path);
+        if (!m.matches()) {
+            error(response, 404, "Not found: " + path + ". HLS lives at /<app>/<stream>/index.m3u8 (classic), "
+                    + "ll.m3u8 (low latency) or master.m3u8; the player at /play.html?stream=<app>/<stream>");
+            return;
+        }
+        StreamKey key;
+        try {
+            key = StreamKey.of(m.group(1), m.group(2));
+        } catch (IllegalArgumentException e) {
+            error(response, 400, e.getMessage());
+            return;
+        }
+        String file = m.group(3);
+        Optional<HlsStream> found = service.stream(key);
+        if (found.isEmpty()) {
+            error(response, 404, "Stream " + key + " is not live on this node");
+            return;
+        }
+        HlsStream stream = found.get();
+        switch (file) {
+            case "index.m3u8" -> playlist(response, stream.snapshot().classicPlaylist());
+            case "ll.m3u8" -> lowLatency(request, response, stream);
+            case "master.m3u8" -> playlist(response, master(key));
+            default -> media(request, response, stream, file);
+        }
+    }
+
+    private void lowLatency(HttpServletRequest request, HttpServletResponse response, HlsStream stream)
+            throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            releaseSlot(request);
+            if (request.getAttribute(TIMED_OUT) != null) {
+                error(response, 503, "The requested part did not come within three target durations; is the "
+                        + "publisher still sending?");
+                return;
+            }
+            playlist(response, stream.snapshot().lowLatencyPlaylist(reports(stream.key())));
+            return;
+        }
+        String msnParam = request.getParameter("_HLS_msn");
+        String partParam = request.getParameter("_HLS_part");
+        if (msnParam == null) {
+            if (partParam != null) {
+                error(response, 400, "_HLS_part needs _HLS_msn");
+                return;
+            }
+            playlist(response, stream.snapshot().lowLatencyPlaylist(reports(stream.key())));
+            return;
+        }
+        long msn;
+        int part;
+        try {
+            msn = Long.parseLong(msnParam);
+            part = partParam == null ? -1 : Integer.parseInt(partParam);
+        } catch (NumberFormatException e) {
+            error(response, 400, "_HLS_msn and _HLS_part must be non-negative integers, got _HLS_msn=" + msnParam
+                    + " _HLS_part=" + partParam);
+            return;
+        }
+        HlsSnapshot now = stream.snapshot();
+        if (msn < 0 || part < -1 || (partParam != null && part < 0)) {
+            error(response, 400, "_HLS_msn and _HLS_part must be non-negative integers");
+            return;
+        }
+        if (msn > now.lastSequenceNumber() + 2) {
+            // RFC 8216bis 6.2.5.2: more than two segments ahead of the playlist is a client error
+            error(response, 400, "_HLS_msn=" + msn + " is too far ahead: the newest segment is "
+                    + now.lastSequenceNumber());
+            return;
+        }
+        park(request, response, stream, s -> s.has(msn, part), () -> playlist(response,
+                stream.snapshot().lowLatencyPlaylist(reports(stream.key()))));
+    }
+
+    /** Hands a request back to the container until {@code ready} holds; answers at once when it does already. */
+    private void park(HttpServletRequest request, HttpServletResponse response, HlsStream stream,
+            Predicate<HlsSnapshot> ready, IoAction now) throws IOException {
+        if (stream.snapshot().ended() || ready.test(stream.snapshot())) {
+            now.run();
+            return;
+        }
+        if (!service.tryBlock()) {
+            response.setHeader("Retry-After", "1");
+            error(response, 503, "Too many blocking requests on this node (" + service.options().maxBlocked()
+                    + "); retry");
+            return;
+        }
+        Slot slot = new Slot();
+        request.setAttribute(SLOT, slot);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(3L * stream.snapshot().targetDurationSeconds() * 1000);
+        AtomicBoolean woken = new AtomicBoolean();
+        Runnable wake = () -> {
+            if (woken.compareAndSet(false, true)) {
+                async.dispatch();
+            }
+        };
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                if (stream.cancel(wake) && woken.compareAndSet(false, true)) {
+                    request.setAttribute(TIMED_OUT, Boolean.TRUE);
+                    async.dispatch();
+                }
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                slot.release();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                stream.cancel(wake);
+                slot.release();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        });
+        if (!stream.await(ready, wake)) {
+            wake.run();
+        }
+    }
+
+    /** One of the node's blocking-request slots, given back once. */
+    private final class Slot {
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                service.unblock();
+            }
+        }
+    }
+
+    private static void releaseSlot(HttpServletRequest request) {
+        Object slot = request.getAttribute(SLOT);
+        if (slot instanceof Slot s) {
+            s.release();
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void media(HttpServletRequest request, HttpServletResponse response, HlsStream stream, String file)
+            throws IOException {
+        HlsSnapshot snapshot = stream.snapshot();
+        Matcher m;
+        if ((m = PART.matcher(file)).matches()) {
+            long msn = Long.parseLong(m.group(1));
+            int index = Integer.parseInt(m.group(2));
+            if (request.getDispatcherType() == DispatcherType.ASYNC) {
+                releaseSlot(request);
+                snapshot = stream.snapshot();
+            } else if (snapshot.part(msn, index) == null && isNext(snapshot, msn, index)) {
+                // a preload hint: answer when the part exists (RFC 8216bis 6.2.6)
+                park(request, response, stream, s -> s.part(msn, index) != null || s.lastSequenceNumber() > msn,
+                        () -> part(response, stream.snapshot().part(msn, index), stream));
+                return;
+            }
+            part(response, snapshot.part(msn, index), stream);
+            return;
+        }
+        if ((m = SEGMENT.matcher(file)).matches()) {
+            Segment segment = snapshot.segment(Long.parseLong(m.group(1)));
+            if (segment == null) {
+                error(response, 404, "Segment " + file + " of " + stream.key() + " is not (or no longer) available");
+                return;
+            }
+            boolean ts = m.group(2).equals("ts");
+            media(response, ts ? "video/mp2t" : "video/iso.segment", stream,
+                    ts ? List.of(segment.ts()) : segment.parts().stream().map(Part::data).toList());
+            return;
+        }
+        if (INIT.matcher(file).matches()) {
+            InitSection init = snapshot.init(file);
+            if (init == null) {
+                error(response, 404, "No initialization section " + file + " for " + stream.key());
+                return;
+            }
+            media(response, "video/mp4", stream, List.of(init.data()));
+            return;
+        }
+        error(response, 404, "No " + file + " under " + stream.key() + ": HLS files are index.m3u8, ll.m3u8, "
+                + "master.m3u8, <n>.ts, <n>.m4s, <n>.<part>.m4s and init-<hash>.mp4");
+    }
+
+    /** Whether a missing part is the next one or the one after, which a player may ask for ahead of time. */
+    private static boolean isNext(HlsSnapshot s, long msn, int index) {
+        long last = s.lastSequenceNumber();
+        if (s.ended() || last < 0) {
+            return false;
+        }
+        boolean growing = s.growing() != null;
+        if (msn == last && growing) {
+            return index <= s.lastPart() + 2;
+        }
+        return msn == last + 1 && index <= 1;
+    }
+
+    private void part(HttpServletResponse response, Part part, HlsStream stream) throws IOException {
+        if (part == null) {
+            error(response, 404, "That part of " + stream.key() + " is not (or no longer) available");
+            return;
+        }
+        media(response, "video/iso.segment", stream, List.of(part.data()));
+    }
+
+    private void media(HttpServletResponse response, String type, HlsStream stream, List<byte[]> data)
+            throws IOException {
+        long length = 0;
+        for (byte[] b : data) {
+            length += b.length;
+        }
+        response.setContentType(type);
+        // a name may come back after a stream ends and is published anew: cache no longer than a window
+        HlsSnapshot s = stream.snapshot();
+        long maxAge = (long) s.settings().windowSegments() * s.targetDurationSeconds();
+        response.setHeader("Cache-Control", "public, max-age=" + maxAge);
+        response.setContentLengthLong(length);
+        ServletOutputStream out = response.getOutputStream();
+        for (byte[] b : data) {
+            out.write(b);
+        }
+    }
+
+    private static void playlist(HttpServletResponse response, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        response.setContentType(PLAYLIST_TYPE);
+        response.setHeader("Cache-Control", "no-cache");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** This stream's renditions: itself and the live streams named {@code <base>_<height>p} in its app. */
+    private List<HlsStream> renditions(StreamKey key) {
+        String base = baseName(key.name());
+        List<HlsStream> out = new ArrayList<>();
+        for (HlsStream s : service.streams()) {
+            if (s.key().app().equals(key.app()) && baseName(s.key().name()).equals(base)) {
+                out.add(s);
+            }
+        }
+        out.sort((a, b) -> a.key().compareTo(b.key()));
+        return out;
+    }
+
+    private static String baseName(String name) {
+        Matcher m = RENDITION.matcher(name);
+        return m.matches() ? m.group(1) : name;
+    }
+
+    private List<RenditionReport> reports(StreamKey key) {
+        List<RenditionReport> reports = new ArrayList<>();
+        for (HlsStream s : renditions(key)) {
+            HlsSnapshot snap = s.snapshot();
+            if (!s.key().equals(key) && snap.lastSequenceNumber() >= 0) {
+                reports.add(new RenditionReport("../" + s.key().name() + "/ll.m3u8", snap.lastSequenceNumber(),
+                        snap.lastPart()));
+            }
+        }
+        return reports;
+    }
+
+    private String master(StreamKey key) {
+        List<MasterPlaylistWriter.Variant> variants = new ArrayList<>();
+        for (HlsStream s : renditions(key)) {
+            HlsSnapshot snap = s.snapshot();
+            String uri = s.key().equals(key) ? "ll.m3u8" : "../" + s.key().name() + "/ll.m3u8";
+            MasterPlaylistWriter.Variant v = MasterPlaylistWriter.Variant.of(uri, snap);
+            if (v != null) {
+                variants.add(v);
+            }
+        }
+        return MasterPlaylistWriter.write(variants);
+    }
+
+    private static void cors(HttpServletResponse response) {
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("Access-Control-Expose-Headers", "Content-Length, Date");
+    }
+
+    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("text/plain; charset=utf-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
