@@ -11,7 +11,6 @@ import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
-import io.aqueduct.api.stream.Subscription;
 import io.aqueduct.api.stream.SubscriptionOptions;
 import io.aqueduct.hls.internal.fmp4.Fmp4Muxer;
 import io.aqueduct.hls.internal.segment.HlsSegmenter;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -229,11 +227,10 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         };
     }
 
-    /** One stream's subscription, drained on the pool into its segmenter, one thread at a time. */
+    /** One stream's HLS rendering and the subscription that feeds it. */
     private final class Feed {
         final HlsStream stream;
-        private final AtomicBoolean scheduled = new AtomicBoolean();
-        private Subscription subscription;
+        private SubscriptionDrain drain;
         private HlsSegmenter segmenter;
         private ScheduledFuture<?> removal;
 
@@ -242,7 +239,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         }
 
         synchronized void attach() {
-            if (subscription != null && !subscription.isEnded()) {
+            if (drain != null && drain.isActive()) {
                 return;
             }
             if (removal != null) {
@@ -251,70 +248,35 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
             }
             boolean video = hub.stream(stream.key()).map(i -> i.tracks().stream()
                     .map(Track::mediaType).anyMatch(MediaType.VIDEO::equals)).orElse(false);
-            segmenter = stream.newSegmenter(video);
-            Optional<Subscription> s = hub.subscribe(stream.key(), SUBSCRIPTION, sub -> schedule());
-            if (s.isEmpty()) {
+            HlsSegmenter s = stream.newSegmenter(video);
+            segmenter = s;
+            drain = SubscriptionDrain.start(hub, stream.key(), SUBSCRIPTION, executor, s::accept, this::finish)
+                    .orElse(null);
+            if (drain == null) {
                 LOG.debug("{} ended before HLS could subscribe", stream.key());
                 finish();
                 return;
             }
-            subscription = s.get();
             feeds.put(stream.key(), this);
-            schedule();
-        }
-
-        private void schedule() {
-            if (scheduled.compareAndSet(false, true)) {
-                try {
-                    executor.execute(this::drain);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // the service is going away
-                }
-            }
-        }
-
-        private synchronized void drain() {
-            scheduled.set(false);
-            Subscription sub = subscription;
-            if (sub == null) {
-                return;
-            }
-            MediaPacket p;
-            while ((p = sub.poll()) != null) {
-                try {
-                    segmenter.accept(p);
-                } catch (RuntimeException e) {
-                    LOG.warn("HLS of {}: a packet failed: {}", stream.key(), e.toString(), e);
-                } finally {
-                    p.release();
-                }
-            }
-            if (sub.isEnded()) {
-                LOG.debug("HLS of {} ends: {}", stream.key(), sub.endReason());
-                subscription = null;
-                finish();
-            }
         }
 
         /** The stream ended: close the playlist, free the memory after the grace period. */
-        private void finish() {
+        private synchronized void finish() {
             segmenter.end();
             stream.end();
-            long grace = options.graceMillis();
-            removal = executor.schedule(this::remove, grace, TimeUnit.MILLISECONDS);
+            removal = executor.schedule(this::remove, options.graceMillis(), TimeUnit.MILLISECONDS);
         }
 
         private synchronized void remove() {
-            if (subscription == null && feeds.remove(stream.key(), this)) {
+            if ((drain == null || !drain.isActive()) && feeds.remove(stream.key(), this)) {
                 stream.wakeAll();
                 LOG.debug("HLS of {} removed after the grace period", stream.key());
             }
         }
 
         synchronized void close() {
-            if (subscription != null) {
-                subscription.close();
-                subscription = null;
+            if (drain != null) {
+                drain.close();
             }
             if (segmenter != null) {
                 segmenter.end();

@@ -1,0 +1,72 @@
+package io.aqueduct.hls.internal.http;
+
+import io.aqueduct.hls.internal.record.RecordingService;
+import io.aqueduct.hls.internal.record.StreamRecording;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code GET /rest/v2/recordings}: the recordings in progress (stream, file, seconds so far, failure). Recording is
+ * switched on and off in configuration ({@code io.aqueduct.recording}), not over HTTP, so nobody without the
+ * console password can fill the disk.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/rest/v2/recordings")
+@HttpWhiteboardServletName("aqueduct-recordings")
+public final class RecordingsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient RecordingService service;
+
+    @Activate
+    public RecordingsServlet(@Reference RecordingService service) {
+        this.service = service;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        StringBuilder json = new StringBuilder("{\"directory\":").append(quote(service.directory().toString()))
+                .append(",\"recordings\":[");
+        List<StreamRecording> active = service.active();
+        for (int i = 0; i < active.size(); i++) {
+            StreamRecording r = active.get(i);
+            List<Path> files = r.files();
+            json.append(i == 0 ? "" : ",").append("{\"stream\":").append(quote(r.key().toString()))
+                    .append(",\"file\":").append(files.isEmpty() ? "null" : quote(files.get(files.size() - 1)
+                            .toString()))
+                    .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", r.seconds()))
+                    .append(",\"failure\":").append(r.failure() == null ? "null" : quote(r.failure())).append('}');
+        }
+        json.append("]}\n");
+        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static String quote(String s) {
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                q.append('\\').append(c);
+            } else if (c < 0x20) {
+                q.append(String.format("\\u%04x", (int) c));
+            } else {
+                q.append(c);
+            }
+        }
+        return q.append('"').toString();
+    }
+}
