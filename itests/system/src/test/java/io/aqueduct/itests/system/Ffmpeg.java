@@ -67,9 +67,14 @@ final class Ffmpeg {
     }
 
     static Probe probe(Path file) throws IOException, InterruptedException {
+        return probe(file.toString());
+    }
+
+    /** Probes a file or a URL (an HLS playlist over HTTP, for example). */
+    static Probe probe(String file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames",
                 "-show_entries", "stream=codec_type,codec_name,width,height,nb_read_frames",
-                "-show_entries", "format=duration:format_tags", "-of", "compact", file.toString())
+                "-show_entries", "format=duration:format_tags", "-of", "compact", file)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -99,6 +104,24 @@ final class Ffmpeg {
             }
         }
         return new Probe(streams, duration, tags);
+    }
+
+    /** Decoding timestamps (seconds) of one stream's packets, in file order: {@code v} video, {@code a} audio. */
+    static List<Double> packetTimes(String input, String stream) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", stream,
+                "-show_entries", "packet=dts_time", "-of", "csv=p=0", input).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("ffprobe failed on " + input + ": " + out);
+        }
+        List<Double> times = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String t = line.trim().replace(",", "");
+            if (!t.isEmpty() && !t.equals("N/A")) {
+                times.add(Double.parseDouble(t));
+            }
+        }
+        return times;
     }
 
     private static int number(String s) {

@@ -167,9 +167,10 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         if (!service.tryBlock()) {
+            // 429, not 503: a player that gets it retries after a second, and it is no outage of this node
             response.setHeader("Retry-After", "1");
-            error(response, 503, "Too many blocking requests on this node (" + service.options().maxBlocked()
-                    + "); retry");
+            error(response, 429, "Too many blocking requests parked on this node (" + service.options().maxBlocked()
+                    + ", setting max.blocked.requests); retry after a second");
             return;
         }
         Slot slot = new Slot();

@@ -18,7 +18,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code GET /rest/v2/recordings}: the recordings in progress (stream, file, seconds so far, failure). Recording is
+ * {@code GET /rest/v2/recordings}: the recordings in progress (stream, file, where in the stream it starts, seconds
+ * so far, failure). Recording is
  * switched on and off in configuration ({@code io.aqueduct.recording}), not over HTTP, so nobody without the
  * console password can fill the disk.
  */
@@ -45,6 +46,7 @@ public final class RecordingsServlet extends HttpServlet {
             json.append(i == 0 ? "" : ",").append("{\"stream\":").append(quote(r.key().toString()))
                     .append(",\"file\":").append(files.isEmpty() ? "null" : quote(files.get(files.size() - 1)
                             .toString()))
+                    .append(",\"startSeconds\":").append(String.format(Locale.ROOT, "%.3f", r.startSeconds()))
                     .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", r.seconds()))
                     .append(",\"failure\":").append(r.failure() == null ? "null" : quote(r.failure())).append('}');
         }

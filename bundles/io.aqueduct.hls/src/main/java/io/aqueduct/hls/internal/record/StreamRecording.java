@@ -43,6 +43,7 @@ public final class StreamRecording implements HlsSegmenter.Listener {
     private Mp4FileWriter writer;
     private Collection<Track> tracks = List.of();
     private volatile String failure;
+    private volatile long startMicros = -1;
     private volatile boolean ended;
     private boolean segmenterEnded;
 
@@ -87,6 +88,12 @@ public final class StreamRecording implements HlsSegmenter.Listener {
         return List.copyOf(files);
     }
 
+    /** Where in the stream the current file starts (stream time, seconds); -1 before it does. */
+    public double startSeconds() {
+        long s = startMicros;
+        return s < 0 ? -1 : s / 1e6;
+    }
+
     /** Seconds of media in the current file. */
     public synchronized double seconds() {
         return writer == null ? 0 : writer.durationMicros() / 1e6;
@@ -105,6 +112,7 @@ public final class StreamRecording implements HlsSegmenter.Listener {
                 writer = Mp4FileWriter.create(file, t);
                 files.add(file);
             }
+            this.startMicros = startMicros;
             LOG.info("Recording {} to {}", key, file);
         } catch (IOException | IllegalArgumentException e) {
             fail("cannot start the recording of " + key + " in " + directory + ": " + e.getMessage());
