@@ -11,7 +11,7 @@ public record H264Sps(int profile, int constraints, int level, int width, int he
         if (nal.length < 4 || (nal[0] & 0x1f) != 7) {
             throw new MalformedConfigException("not an H.264 sequence parameter set");
         }
-        byte[] rbsp = unescape(nal, 1, nal.length - 1);
+        byte[] rbsp = Rbsp.unescape(nal, 1, nal.length - 1);
         BitReader r = new BitReader(rbsp, 0, rbsp.length);
         int profile = r.bits(8);
         int constraints = r.bits(8);
@@ -107,22 +107,5 @@ public record H264Sps(int profile, int constraints, int level, int width, int he
             }
             last = next == 0 ? last : next;
         }
-    }
-
-    /** Removes emulation prevention bytes (00 00 03 → 00 00). */
-    static byte[] unescape(byte[] in, int offset, int length) {
-        byte[] out = new byte[length];
-        int n = 0;
-        int zeros = 0;
-        for (int i = offset; i < offset + length; i++) {
-            int b = in[i] & 0xff;
-            if (zeros >= 2 && b == 3) {
-                zeros = 0;
-                continue;
-            }
-            zeros = b == 0 ? zeros + 1 : 0;
-            out[n++] = (byte) b;
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 }

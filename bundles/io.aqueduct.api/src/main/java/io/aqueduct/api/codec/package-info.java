@@ -5,7 +5,7 @@
  * length is checked and a malformed record throws {@link io.aqueduct.api.codec.MalformedConfigException}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aqueduct.api.codec;
 
 import org.osgi.annotation.bundle.Export;

@@ -60,7 +60,7 @@ class CodecConfigTest {
 
     @Test
     void removesEmulationPreventionBytes() {
-        assertEquals("0000010000", HexFormat.of().formatHex(H264Sps.unescape(hex("000003010000"), 0, 6)));
+        assertEquals("0000010000", HexFormat.of().formatHex(Rbsp.unescape(hex("000003010000"), 0, 6)));
     }
 
     @ParameterizedTest

@@ -256,7 +256,8 @@ final class Appliance implements AutoCloseable {
         Files.deleteIfExists(to.resolve("config/org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"));
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory and everything in it; nothing when it is not there. */
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -86,7 +86,7 @@ final class Browser implements AutoCloseable {
             return new Browser(profile, service, driver);
         } catch (RuntimeException e) {
             service.stop();
-            deleteTree(profile);
+            Appliance.deleteTree(profile);
             throw e;
         }
     }
@@ -167,26 +167,7 @@ final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             service.stop();
-            deleteTree(profile);
+            Appliance.deleteTree(profile);
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

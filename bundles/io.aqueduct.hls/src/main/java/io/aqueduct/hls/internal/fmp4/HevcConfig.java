@@ -1,6 +1,7 @@
 package io.aqueduct.hls.internal.fmp4;
 
 import io.aqueduct.api.codec.MalformedConfigException;
+import io.aqueduct.api.codec.Rbsp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,7 +113,7 @@ record HevcConfig(int profileSpace, boolean highTier, int profileIdc, long compa
         if (nal.length < 3 || ((nal[0] >> 1) & 0x3f) != NAL_TYPE_SPS) {
             throw new MalformedConfigException("not an H.265 sequence parameter set");
         }
-        Bits r = new Bits(Bits.unescape(nal, 2, nal.length - 2));
+        Bits r = new Bits(Rbsp.unescape(nal, 2, nal.length - 2));
         r.skip(4); // sps_video_parameter_set_id
         int maxSubLayersMinus1 = r.bits(3);
         r.skip(1); // sps_temporal_id_nesting_flag
@@ -189,23 +190,6 @@ record HevcConfig(int profileSpace, boolean highTier, int profileIdc, long compa
                 }
             }
             return (1 << zeros) - 1 + bits(zeros);
-        }
-
-        /** Drops emulation prevention bytes (00 00 03 becomes 00 00). */
-        static byte[] unescape(byte[] in, int offset, int length) {
-            byte[] out = new byte[length];
-            int n = 0;
-            int zeros = 0;
-            for (int i = offset; i < offset + length; i++) {
-                int b = in[i] & 0xff;
-                if (zeros >= 2 && b == 3) {
-                    zeros = 0;
-                    continue;
-                }
-                zeros = b == 0 ? zeros + 1 : 0;
-                out[n++] = (byte) b;
-            }
-            return java.util.Arrays.copyOf(out, n);
         }
     }
 }

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -50,7 +49,7 @@ public final class HlsStatsServlet extends HttpServlet {
                 bytes += seg.fmp4Length() + (seg.ts() == null ? 0 : seg.ts().length);
             }
             PartLatency latency = s.latency();
-            json.append(i == 0 ? "" : ",").append("{\"stream\":\"").append(s.key()).append('"')
+            json.append(i == 0 ? "" : ",").append("{\"stream\":").append(JsonResponse.quote(s.key().toString()))
                     .append(",\"ended\":").append(snap.ended())
                     .append(",\"lastSequenceNumber\":").append(snap.lastSequenceNumber())
                     .append(",\"lastPart\":").append(snap.lastPart())
@@ -63,10 +62,6 @@ public final class HlsStatsServlet extends HttpServlet {
                     .append(",\"p99\":").append(latency.percentile(0.99)).append("}}");
         }
         json.append("]}\n");
-        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        JsonResponse.write(response, json);
     }
 }

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,38 +36,20 @@ public final class RecordingsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StringBuilder json = new StringBuilder("{\"directory\":").append(quote(service.directory().toString()))
+        StringBuilder json = new StringBuilder("{\"directory\":").append(JsonResponse.quote(service.directory().toString()))
                 .append(",\"recordings\":[");
         List<StreamRecording> active = service.active();
         for (int i = 0; i < active.size(); i++) {
             StreamRecording r = active.get(i);
             List<Path> files = r.files();
-            json.append(i == 0 ? "" : ",").append("{\"stream\":").append(quote(r.key().toString()))
-                    .append(",\"file\":").append(files.isEmpty() ? "null" : quote(files.get(files.size() - 1)
+            json.append(i == 0 ? "" : ",").append("{\"stream\":").append(JsonResponse.quote(r.key().toString()))
+                    .append(",\"file\":").append(files.isEmpty() ? "null" : JsonResponse.quote(files.get(files.size() - 1)
                             .toString()))
                     .append(",\"startSeconds\":").append(String.format(Locale.ROOT, "%.3f", r.startSeconds()))
                     .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", r.seconds()))
-                    .append(",\"failure\":").append(r.failure() == null ? "null" : quote(r.failure())).append('}');
+                    .append(",\"failure\":").append(r.failure() == null ? "null" : JsonResponse.quote(r.failure())).append('}');
         }
         json.append("]}\n");
-        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
-
-    private static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                q.append('\\').append(c);
-            } else if (c < 0x20) {
-                q.append(String.format("\\u%04x", (int) c));
-            } else {
-                q.append(c);
-            }
-        }
-        return q.append('"').toString();
+        JsonResponse.write(response, json);
     }
 }
