@@ -17,6 +17,7 @@ import io.aqueduct.hls.internal.segment.HlsSegmenter;
 import io.aqueduct.hls.internal.segment.HlsSettings;
 import io.aqueduct.hls.internal.stream.FragmentMuxer;
 import io.aqueduct.hls.internal.stream.HlsStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -69,27 +71,34 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
                 + "(with EXT-X-ENDLIST) before its memory is freed; a republish within it continues the playlist")
         long grace_ms() default 30_000;
 
+        @AttributeDefinition(name = "Disk path", description = "Also write complete segments and playlists as "
+                + "files under <path>/<app>/<stream>/ (relative to the Aqueduct home), for a web server that "
+                + "serves files; empty serves from memory only")
+        String disk_path() default "";
+
         @AttributeDefinition(name = "Blocked requests", description = "Most LL-HLS blocking requests parked at "
                 + "once on this node; more are answered 503 at once")
         int max_blocked_requests() default 10_000;
     }
 
     /** The settings this service runs with. */
-    public record Options(HlsSettings hls, long graceMillis, int maxBlocked) {
-        static Options parse(Map<String, ?> properties) {
+    public record Options(HlsSettings hls, long graceMillis, int maxBlocked, Path disk) {
+        static Options parse(Map<String, ?> properties, Path home) {
             Settings s = Settings.of(PID, properties);
             long target = s.duration("target.duration.ms", 2000, 500, 30_000);
             long part = s.duration("part.target.ms", 333, 50, target);
             int window = s.integer("window", 6, 2, 100);
             long grace = s.duration("grace.ms", 30_000, 0, 3_600_000);
             int blocked = s.integer("max.blocked.requests", 10_000, 0, 1_000_000);
+            String disk = s.string("disk.path", "").trim();
             HlsSettings hls = new HlsSettings(target * 1000, part * 1000, window,
                     HlsSettings.DEFAULTS.audioOnlyAfterMicros());
-            return new Options(hls, grace, blocked);
+            return new Options(hls, grace, blocked, disk.isEmpty() ? null : home.resolve(disk));
         }
     }
 
     private final StreamHub hub;
+    private final Path home;
     private final Map<StreamKey, Feed> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger blocked = new AtomicInteger();
     private final ScheduledThreadPoolExecutor executor;
@@ -97,8 +106,10 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
     private volatile String problem;
 
     @Activate
-    public HlsService(@Reference StreamHub hub, Map<String, Object> properties) {
+    public HlsService(@Reference StreamHub hub, BundleContext context, Map<String, Object> properties) {
         this.hub = hub;
+        String h = context.getProperty("aqueduct.home");
+        this.home = Path.of(h != null ? h : ".").toAbsolutePath();
         AtomicInteger threads = new AtomicInteger();
         executor = new ScheduledThreadPoolExecutor(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "aqueduct-hls-" + threads.incrementAndGet());
@@ -107,11 +118,11 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         });
         executor.setRemoveOnCancelPolicy(true);
         try {
-            options = Options.parse(properties);
+            options = Options.parse(properties, home);
         } catch (InvalidSettingException e) {
             problem = "rejected " + e.getMessage() + "; using the defaults";
             LOG.error("Rejected configuration {}", problem);
-            options = Options.parse(Map.of());
+            options = Options.parse(Map.of(), home);
         }
         for (StreamInfo info : hub.streams()) {
             streamStarted(info.key());
@@ -121,7 +132,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
     @Modified
     void modified(Map<String, Object> properties) {
         try {
-            options = Options.parse(properties);
+            options = Options.parse(properties, home);
             problem = null;
             LOG.info("HLS settings: {}", options);
         } catch (InvalidSettingException e) {
@@ -203,8 +214,9 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
 
     @Override
     public void streamStarted(StreamKey key) {
-        feeds.computeIfAbsent(key, k -> new Feed(new HlsStream(k, options.hls(), HlsService::cmaf,
-                System::currentTimeMillis, System::nanoTime))).attach();
+        Options o = options;
+        feeds.computeIfAbsent(key, k -> new Feed(new HlsStream(k, o.hls(), HlsService::cmaf,
+                System::currentTimeMillis, System::nanoTime, o.disk()))).attach();
     }
 
     private static FragmentMuxer cmaf(java.util.Collection<Track> tracks) {
@@ -270,6 +282,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         private synchronized void remove() {
             if ((drain == null || !drain.isActive()) && feeds.remove(stream.key(), this)) {
                 stream.wakeAll();
+                stream.removeFiles();
                 LOG.debug("HLS of {} removed after the grace period", stream.key());
             }
         }

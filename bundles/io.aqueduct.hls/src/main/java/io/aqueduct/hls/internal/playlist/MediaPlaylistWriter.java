@@ -53,15 +53,29 @@ public final class MediaPlaylistWriter {
      */
     public static String lowLatency(List<Segment> segments, Segment growing, int targetDurationSeconds,
             long partTargetMicros, boolean ended, List<RenditionReport> reports) {
+        return cmaf(segments, growing, targetDurationSeconds, partTargetMicros, ended, reports, true);
+    }
+
+    /** A CMAF playlist of complete segments only, without parts or blocking reload: for files served from disk. */
+    public static String cmafSegments(List<Segment> segments, int targetDurationSeconds, boolean ended) {
+        return cmaf(segments, null, targetDurationSeconds, 0, ended, List.of(), false);
+    }
+
+    private static String cmaf(List<Segment> segments, Segment growing, int targetDurationSeconds,
+            long partTargetMicros, boolean ended, List<RenditionReport> reports, boolean parts) {
         StringBuilder s = new StringBuilder(512 + segments.size() * 400);
         s.append("#EXTM3U\n#EXT-X-VERSION:6\n");
         s.append("#EXT-X-TARGETDURATION:").append(targetDurationSeconds).append('\n');
-        if (!ended) {
+        if (!parts) {
+            s.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        } else if (!ended) {
             s.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=")
                     .append(seconds(3 * partTargetMicros))
                     .append(",HOLD-BACK=").append(seconds(3L * targetDurationSeconds * 1_000_000)).append('\n');
         }
-        s.append("#EXT-X-PART-INF:PART-TARGET=").append(partSeconds(partTargetMicros)).append('\n');
+        if (parts) {
+            s.append("#EXT-X-PART-INF:PART-TARGET=").append(partSeconds(partTargetMicros)).append('\n');
+        }
         List<Segment> all = growing == null ? segments
                 : java.util.stream.Stream.concat(segments.stream(), java.util.stream.Stream.of(growing)).toList();
         header(s, all);
@@ -79,7 +93,7 @@ public final class MediaPlaylistWriter {
                 // a discontinuity comes before the map it brings (RFC 8216 4.3.2.5 applies the map to what follows)
                 s.append("#EXT-X-MAP:URI=\"").append(seg.init().name()).append("\"\n");
             }
-            if (seg.startMicros() >= partsFrom || !seg.complete()) {
+            if (parts && (seg.startMicros() >= partsFrom || !seg.complete())) {
                 for (Part p : seg.parts()) {
                     s.append("#EXT-X-PART:DURATION=").append(partSeconds(p.durationMicros()))
                             .append(",URI=\"").append(p.name()).append('"');
@@ -95,7 +109,7 @@ public final class MediaPlaylistWriter {
         }
         if (ended) {
             s.append("#EXT-X-ENDLIST\n");
-        } else if (!all.isEmpty()) {
+        } else if (parts && !all.isEmpty()) {
             Segment last = all.get(all.size() - 1);
             long msn = last.complete() ? last.sequenceNumber() + 1 : last.sequenceNumber();
             int index = last.complete() ? 0 : last.parts().size();

@@ -17,6 +17,7 @@ import io.aqueduct.hls.internal.ts.TsSegmentWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
     private final LongSupplier wallClockMillis;
     private final LongSupplier nanoClock;
     private final PartLatency latency;
+    private final DiskMirror disk;
 
     // segmenter thread only
     private final ArrayDeque<Segment> complete = new ArrayDeque<>();
@@ -73,6 +75,13 @@ public final class HlsStream implements HlsSegmenter.Listener {
 
     public HlsStream(StreamKey key, HlsSettings settings, Function<Collection<Track>, FragmentMuxer> muxers,
             LongSupplier wallClockMillis, LongSupplier nanoClock) {
+        this(key, settings, muxers, wallClockMillis, nanoClock, null);
+    }
+
+    /** @param diskRoot where to write the segments and playlists as files too; null for memory only */
+    public HlsStream(StreamKey key, HlsSettings settings, Function<Collection<Track>, FragmentMuxer> muxers,
+            LongSupplier wallClockMillis, LongSupplier nanoClock, Path diskRoot) {
+        this.disk = diskRoot == null ? null : new DiskMirror(diskRoot, key);
         this.key = key;
         this.settings = settings;
         this.muxers = muxers;
@@ -99,9 +108,16 @@ public final class HlsStream implements HlsSegmenter.Listener {
         return muxErrors;
     }
 
-    /** What is wrong with this stream's media, null when nothing. */
+    /** What is wrong with this stream's media or its files, null when nothing. */
     public String problem() {
-        return problem;
+        return problem != null ? problem : disk != null ? disk.problem() : null;
+    }
+
+    /** The stream's memory is being freed: its files on disk go too. Call on the segmenter's thread or after it. */
+    public void removeFiles() {
+        if (disk != null) {
+            disk.remove();
+        }
     }
 
     /** A new segmenter for this stream's next run: the first one, or a republish that continues the playlist. */
@@ -222,6 +238,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
                 complete.removeFirst();
             }
             publish(false);
+            if (disk != null) {
+                disk.segmentCompleted(snapshot);
+            }
         } finally {
             if (buffer != null) {
                 buffer.release();
@@ -242,6 +261,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
         }
         growing = null;
         publish(true);
+        if (disk != null) {
+            disk.ended(snapshot);
+        }
     }
 
     private int targetDuration() {

@@ -9,13 +9,15 @@ import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.playlist.Segment;
 import io.aqueduct.hls.internal.segment.HlsSegmenter;
 import io.aqueduct.hls.internal.segment.HlsSettings;
-import io.aqueduct.hls.internal.segment.SyntheticStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HlsStreamTest {
     private static final StreamKey KEY = StreamKey.of("live", "cam");
@@ -218,7 +220,40 @@ class HlsStreamTest {
     }
 
     @Test
-    void syntheticFixtureHasTheTracksTheMuxersExpect() {
-        assertThat(SyntheticStream.VIDEO.width()).isEqualTo(320);
+    void segmentsAndPlaylistsGoToDiskWhenAskedAndLeaveWithTheWindow(@TempDir Path root) throws Exception {
+        HlsStream stream = new HlsStream(KEY, HlsSettings.DEFAULTS, HlsStreamTest::fakeMuxer, wallClock::get,
+                nanos::get, root);
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        feed(segmenter, packets(0, 20_100_000, 30, 60, true, true));
+        Path dir = root.resolve("live").resolve("cam");
+        HlsSnapshot s = stream.snapshot();
+        assertThat(Files.readString(dir.resolve("index.m3u8"))).isEqualTo(s.classicPlaylist());
+        assertThat(Files.readString(dir.resolve("ll.m3u8"))).contains("#EXTINF:2.000,\n9.m4s\n")
+                .doesNotContain("#EXT-X-PRELOAD-HINT", "#EXT-X-PART", "CAN-BLOCK-RELOAD");
+        assertThat(Files.readAllBytes(dir.resolve("9.ts"))).isEqualTo(s.segment(9).ts());
+        assertThat(dir.resolve("2.ts")).exists();
+        assertThat(dir.resolve("1.ts")).doesNotExist();
+        assertThat(dir.resolve("1.m4s")).doesNotExist();
+        assertThat(dir.resolve(s.segment(9).init().name())).exists();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+        segmenter.end();
+        stream.end();
+        assertThat(Files.readString(dir.resolve("index.m3u8"))).endsWith("#EXT-X-ENDLIST\n");
+        stream.removeFiles();
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aDiskThatCannotBeWrittenIsReportedAndMemoryServingGoesOn(@TempDir Path root) throws Exception {
+        Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+        HlsStream stream = new HlsStream(KEY, HlsSettings.DEFAULTS, HlsStreamTest::fakeMuxer, wallClock::get,
+                nanos::get, file);
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        feed(segmenter, packets(0, 6_100_000, 30, 60, true, true));
+        assertThat(stream.problem()).contains("cannot write HLS files to");
+        assertThat(stream.snapshot().segments()).hasSize(3);
+        segmenter.end();
     }
 }
