@@ -105,11 +105,20 @@ public final class HlsServlet extends HttpServlet {
         }
         HlsStream stream = found.get();
         switch (file) {
-            case "index.m3u8" -> playlist(response, stream.snapshot().classicPlaylist());
+            case "index.m3u8" -> classic(response, stream);
             case "ll.m3u8" -> lowLatency(request, response, stream);
             case "master.m3u8" -> playlist(response, master(key));
             default -> media(request, response, stream, file);
         }
+    }
+
+    private static void classic(HttpServletResponse response, HlsStream stream) throws IOException {
+        if (!stream.hasTs()) {
+            error(response, 404, "Stream " + stream.key() + " is HEVC, which HLS carries in fMP4 only: play "
+                    + "ll.m3u8 or master.m3u8");
+            return;
+        }
+        playlist(response, stream.snapshot().classicPlaylist());
     }
 
     private void lowLatency(HttpServletRequest request, HttpServletResponse response, HlsStream stream)
@@ -255,11 +264,11 @@ public final class HlsServlet extends HttpServlet {
         }
         if ((m = SEGMENT.matcher(file)).matches()) {
             Segment segment = snapshot.segment(Long.parseLong(m.group(1)));
-            if (segment == null) {
+            boolean ts = m.group(2).equals("ts");
+            if (segment == null || ts && segment.ts() == null) {
                 error(response, 404, "Segment " + file + " of " + stream.key() + " is not (or no longer) available");
                 return;
             }
-            boolean ts = m.group(2).equals("ts");
             media(response, ts ? "video/mp2t" : "video/iso.segment", stream,
                     ts ? List.of(segment.ts()) : segment.parts().stream().map(Part::data).toList());
             return;

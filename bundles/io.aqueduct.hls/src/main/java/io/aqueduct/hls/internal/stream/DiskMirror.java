@@ -44,13 +44,17 @@ final class DiskMirror {
             Files.createDirectories(dir);
             Set<String> keep = new HashSet<>();
             for (Segment s : snapshot.segments()) {
-                keep.add(s.tsName());
+                if (s.ts() != null) {
+                    keep.add(s.tsName());
+                }
                 keep.add(s.fmp4Name());
                 if (s.init() != null) {
                     keep.add(s.init().name());
                 }
-                if (!written.contains(s.tsName())) {
-                    write(s.tsName(), List.of(s.ts()));
+                if (!written.contains(s.fmp4Name())) {
+                    if (s.ts() != null) {
+                        write(s.tsName(), List.of(s.ts()));
+                    }
                     write(s.fmp4Name(), s.parts().stream().map(Part::data).toList());
                     if (s.init() != null && !written.contains(s.init().name())) {
                         write(s.init().name(), List.of(s.init().data()));

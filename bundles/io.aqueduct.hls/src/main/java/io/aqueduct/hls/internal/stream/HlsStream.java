@@ -21,8 +21,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -52,6 +55,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
 
     // segmenter thread only
     private final ArrayDeque<Segment> complete = new ArrayDeque<>();
+    /** Track ids the muxers carry. */
+    private final Set<Integer> carried = new HashSet<>();
     private Collection<Track> tracks = List.of();
     private TsSegmentWriter ts;
     private FragmentMuxer fmp4;
@@ -143,8 +148,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
         if (wallAnchorMillis == Long.MIN_VALUE) {
             wallAnchorMillis = wallClockMillis.getAsLong() - startMicros / 1000;
         }
-        tsBuffer = Unpooled.buffer(256 * 1024);
         if (ts != null) {
+            tsBuffer = Unpooled.buffer(256 * 1024);
             ts.startSegment(tsBuffer);
         }
         growingParts = new ArrayList<>();
@@ -154,19 +159,49 @@ public final class HlsStream implements HlsSegmenter.Listener {
 
     private void newMuxers(Collection<Track> t) {
         tracks = t;
+        ts = null;
+        fmp4 = null;
+        init = null;
+        carried.clear();
+        List<Track> usable = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (Track track : t) {
+            switch (track.codec()) {
+                case H264, H265, AAC -> usable.add(track);
+                case AMF0 -> { }
+                default -> left.add(track.codec() + " " + track.mediaType().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (!left.isEmpty()) {
+            problems.add(String.join(", ", left) + " of " + key + " is not carried in HLS (H.264, HEVC and AAC are); "
+                    + "the rest of the stream is served");
+        }
         try {
-            ts = new TsSegmentWriter(t);
-            fmp4 = muxers.apply(t);
-            int[] size = videoSize(t);
+            fmp4 = muxers.apply(usable);
+            int[] size = videoSize(usable);
             init = InitSection.of(fmp4.initSegment(), fmp4.codecs(), size[0], size[1]);
-            problem = null;
+            usable.forEach(track -> carried.add(track.id()));
         } catch (IllegalArgumentException e) {
-            ts = null;
-            fmp4 = null;
-            init = null;
-            problem = "cannot package " + key + " as HLS: " + e.getMessage();
+            problems.add("cannot package " + key + " as HLS: " + e.getMessage());
+        }
+        if (fmp4 != null) {
+            try {
+                ts = new TsSegmentWriter(usable);
+            } catch (IllegalArgumentException e) {
+                // HEVC: Apple's HLS carries it in fMP4 only, so only ll.m3u8 serves it
+                LOG.debug("{}: no MPEG-TS rendering: {}", key, e.getMessage());
+            }
+        }
+        problem = problems.isEmpty() ? null : String.join("; ", problems);
+        if (problem != null) {
             LOG.warn("{}", problem);
         }
+    }
+
+    /** Whether the classic (MPEG-TS) playlist can serve this stream: H.264 and AAC only. */
+    public boolean hasTs() {
+        return ts != null;
     }
 
     /** Width and height of the video track: from the track, else from its SPS; zeros without video. */
@@ -196,8 +231,13 @@ public final class HlsStream implements HlsSegmenter.Listener {
             }
             List<MediaPacket> good = new ArrayList<>(packets.size());
             for (MediaPacket p : packets) {
+                if (!carried.contains(p.track().id())) {
+                    continue;
+                }
                 try {
-                    ts.write(p, tsBuffer);
+                    if (ts != null) {
+                        ts.write(p, tsBuffer);
+                    }
                     good.add(p);
                 } catch (IllegalArgumentException e) {
                     muxErrors++;
@@ -233,7 +273,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
             }
             long duration = endMicros - g.startMicros();
             longestSegmentMicros = Math.max(longestSegmentMicros, duration);
-            complete.addLast(withParts(g, duration, ByteBufUtil.getBytes(buffer), true));
+            complete.addLast(withParts(g, duration, buffer == null ? null : ByteBufUtil.getBytes(buffer), true));
             while (complete.size() > settings.windowSegments() + EXTRA_SEGMENTS) {
                 complete.removeFirst();
             }

@@ -3,15 +3,18 @@ package io.aqueduct.hls.internal.stream;
 import static io.aqueduct.hls.internal.segment.SyntheticStream.packets;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.playlist.Segment;
 import io.aqueduct.hls.internal.segment.HlsSegmenter;
 import io.aqueduct.hls.internal.segment.HlsSettings;
+import io.aqueduct.hls.internal.segment.SyntheticStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,6 +207,36 @@ class HlsStreamTest {
         assertThat(stream.latency().count()).isGreaterThan(50);
         assertThat(stream.latency().percentile(0.5)).isBetween(100, 200);
         assertThat(stream.latency().percentile(0.99)).isBetween(250, 340);
+        segmenter.end();
+    }
+
+    @Test
+    void hevcIsServedAsCmafOnlyAndUnsupportedAudioIsLeftOutWithAReason() {
+        Track hevc = Track.video(0, Codec.H265).config(new byte[] {1}).size(1280, 720).build();
+        Track mp3 = Track.audio(1, Codec.MP3).audio(44100, 2).build();
+        List<Track> seen = new ArrayList<>();
+        HlsStream stream = new HlsStream(KEY, HlsSettings.DEFAULTS, t -> {
+            seen.addAll(t);
+            return fakeMuxer(t);
+        }, wallClock::get, nanos::get);
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        for (int n = 0; n < 130; n++) {
+            long dts = n * 33_333L;
+            MediaPacket v = SyntheticStream.videoFrame(hevc, dts, dts, n % 60 == 0, 100);
+            MediaPacket a = SyntheticStream.audioFrame(mp3, dts, 50);
+            segmenter.accept(v);
+            segmenter.accept(a);
+            v.release();
+            a.release();
+        }
+        assertThat(seen).containsExactly(hevc);
+        assertThat(stream.hasTs()).isFalse();
+        assertThat(stream.problem()).contains("MP3 audio of live/cam is not carried in HLS");
+        HlsSnapshot s = stream.snapshot();
+        assertThat(s.segments()).hasSize(2);
+        assertThat(s.segment(0).ts()).isNull();
+        // the fake muxer writes how many packets a fragment got: video only
+        assertThat(new String(s.segment(0).parts().get(0).data(), StandardCharsets.UTF_8)).isEqualTo("frag 1 10");
         segmenter.end();
     }
 
