@@ -95,7 +95,9 @@ final class Ffmpeg {
                 streams.add(new Stream(f.get("codec_type"), f.get("codec_name"), number(f.get("width")),
                         number(f.get("height")), number(f.get("nb_read_frames"))));
             } else if (line.startsWith("format|")) {
-                duration = Double.parseDouble(f.get("duration"));
+                String d = f.get("duration");
+                // a live playlist has none
+                duration = d == null || d.equals("N/A") ? -1 : Double.parseDouble(d);
                 f.forEach((k, v) -> {
                     if (k.startsWith("tag:")) {
                         tags.put(k.substring(4), v);

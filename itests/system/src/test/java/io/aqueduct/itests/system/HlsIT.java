@@ -38,6 +38,7 @@ class HlsIT {
     private static final int GOP = 60;
     private static final String LIVE = "live/ll";
     private static final int MAX_BLOCKED = 300;
+    private static final Duration GRACE = Duration.ofSeconds(8);
     private static final Pattern HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"(\\d+)\\.(\\d+)\\.m4s\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,6 +54,7 @@ class HlsIT {
         port = Appliance.freePort();
         node = Appliance.copyDistribution(port);
         node.setConfig("io.aqueduct.hls.cfg", "max.blocked.requests", Integer.toString(MAX_BLOCKED));
+        node.setConfig("io.aqueduct.hls.cfg", "grace.ms", Long.toString(GRACE.toMillis()));
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertThat(r.exitCode()).as("bin/aqueduct start: %s", r.output()).isZero();
         live = Ffmpeg.publishTestSource(dir, node.rtmpUrl(LIVE), "640x360", 120, GOP);
@@ -106,6 +108,36 @@ class HlsIT {
             assertThat(probe.duration()).as(playlist + " duration").isBetween(9.9, 10.2);
             assertContinuous(playlist + " video", Ffmpeg.packetTimes(url, "v"), 1 / 30.0);
             assertContinuous(playlist + " audio", Ffmpeg.packetTimes(url, "a"), 1024 / 44100.0);
+        }
+        // after the grace period the ended stream's memory is freed
+        Appliance.await(GRACE.plusSeconds(10), stream + " removed after the grace period",
+                () -> Appliance.unchecked(() -> get("/" + stream + "/index.m3u8").statusCode()) == 404);
+        assertThat(get("/rest/v2/hls/streams").body()).doesNotContain(stream);
+    }
+
+    @Test
+    void renditionsOfAStreamMakeAMasterPlaylistAndReportEachOther() throws Exception {
+        Ffmpeg.Run high = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/multi"), "640x360", 12, GOP);
+        Ffmpeg.Run low = Ffmpeg.publishTestSource(dir, node.rtmpUrl("live/multi_240p"), "426x240", 12, GOP);
+        try {
+            awaitPlaylist("live/multi", "index.m3u8", body -> body.contains("#EXTINF"));
+            awaitPlaylist("live/multi_240p", "index.m3u8", body -> body.contains("#EXTINF"));
+            String master = get("/live/multi/master.m3u8").body();
+            assertThat(master).startsWith("#EXTM3U\n").containsPattern(
+                    "#EXT-X-STREAM-INF:BANDWIDTH=\\d+,AVERAGE-BANDWIDTH=\\d+,RESOLUTION=640x360,"
+                            + "CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\"\nll\\.m3u8\n")
+                    .contains("RESOLUTION=426x240,", "\n../multi_240p/ll.m3u8\n");
+            assertThat(get("/live/multi/ll.m3u8").body())
+                    .containsPattern("#EXT-X-RENDITION-REPORT:URI=\"\\.\\./multi_240p/ll\\.m3u8\",LAST-MSN=\\d+,"
+                            + "LAST-PART=\\d+\n");
+            assertThat(get("/live/multi_240p/ll.m3u8").body())
+                    .contains("#EXT-X-RENDITION-REPORT:URI=\"../multi/ll.m3u8\"");
+            // ffmpeg follows the master playlist to both variants
+            Ffmpeg.Probe probe = Ffmpeg.probe("http://127.0.0.1:" + port + "/live/multi/master.m3u8");
+            assertThat(probe.streams()).extracting(Ffmpeg.Stream::height).contains(360, 240);
+        } finally {
+            high.process().destroy();
+            low.process().destroy();
         }
     }
 
