@@ -4,6 +4,7 @@ import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.HlsService;
 import io.aqueduct.hls.internal.playlist.InitSection;
 import io.aqueduct.hls.internal.playlist.Part;
+import io.aqueduct.hls.internal.playlist.Payload;
 import io.aqueduct.hls.internal.playlist.RenditionReport;
 import io.aqueduct.hls.internal.playlist.Segment;
 import io.aqueduct.hls.internal.stream.HlsSnapshot;
@@ -13,7 +14,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -118,7 +118,7 @@ public final class HlsServlet extends HttpServlet {
                     + "ll.m3u8 or master.m3u8");
             return;
         }
-        playlist(response, stream.snapshot().classicPlaylist());
+        playlist(response, stream.classicPlaylist());
     }
 
     private void lowLatency(HttpServletRequest request, HttpServletResponse response, HlsStream stream)
@@ -130,7 +130,7 @@ public final class HlsServlet extends HttpServlet {
                         + "publisher still sending?");
                 return;
             }
-            playlist(response, stream.snapshot().lowLatencyPlaylist(reports(stream.key())));
+            playlist(response, lowLatencyPlaylist(stream));
             return;
         }
         String msnParam = request.getParameter("_HLS_msn");
@@ -140,7 +140,7 @@ public final class HlsServlet extends HttpServlet {
                 error(response, 400, "_HLS_part needs _HLS_msn");
                 return;
             }
-            playlist(response, stream.snapshot().lowLatencyPlaylist(reports(stream.key())));
+            playlist(response, lowLatencyPlaylist(stream));
             return;
         }
         long msn;
@@ -165,7 +165,7 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         park(request, response, stream, s -> s.has(msn, part), () -> playlist(response,
-                stream.snapshot().lowLatencyPlaylist(reports(stream.key()))));
+                lowLatencyPlaylist(stream)));
     }
 
     /** Hands a request back to the container until {@code ready} holds; answers at once when it does already. */
@@ -270,7 +270,7 @@ public final class HlsServlet extends HttpServlet {
                 return;
             }
             media(response, ts ? "video/mp2t" : "video/iso.segment", stream,
-                    ts ? List.of(segment.ts()) : segment.parts().stream().map(Part::data).toList());
+                    ts ? segment.ts() : segment.fmp4());
             return;
         }
         if (INIT.matcher(file).matches()) {
@@ -279,7 +279,7 @@ public final class HlsServlet extends HttpServlet {
                 error(response, 404, "No initialization section " + file + " for " + stream.key());
                 return;
             }
-            media(response, "video/mp4", stream, List.of(init.data()));
+            media(response, "video/mp4", stream, init.data());
             return;
         }
         error(response, 404, "No " + file + " under " + stream.key() + ": HLS files are index.m3u8, ll.m3u8, "
@@ -304,29 +304,33 @@ public final class HlsServlet extends HttpServlet {
             error(response, 404, "That part of " + stream.key() + " is not (or no longer) available");
             return;
         }
-        media(response, "video/iso.segment", stream, List.of(part.data()));
+        media(response, "video/iso.segment", stream, part.data());
     }
 
-    private void media(HttpServletResponse response, String type, HlsStream stream, List<byte[]> data)
+    private void media(HttpServletResponse response, String type, HlsStream stream, Payload data)
             throws IOException {
-        long length = 0;
-        for (byte[] b : data) {
-            length += b.length;
-        }
         response.setContentType(type);
         // a name may come back after a stream ends and is published anew: cache no longer than a window
         HlsSnapshot s = stream.snapshot();
         long maxAge = (long) s.settings().windowSegments() * s.targetDurationSeconds();
         response.setHeader("Cache-Control", "public, max-age=" + maxAge);
-        response.setContentLengthLong(length);
-        ServletOutputStream out = response.getOutputStream();
-        for (byte[] b : data) {
-            out.write(b);
-        }
+        response.setContentLength(data.size());
+        // a direct buffer goes to the socket as it is
+        response.getOutputStream().write(data.buffer());
+    }
+
+    /** The LL-HLS playlist: the cached one, or with rendition reports when the stream has other renditions. */
+    private byte[] lowLatencyPlaylist(HlsStream stream) {
+        List<RenditionReport> reports = reports(stream.key());
+        return reports.isEmpty() ? stream.lowLatencyPlaylist()
+                : stream.snapshot().lowLatencyPlaylist(reports).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void playlist(HttpServletResponse response, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        playlist(response, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void playlist(HttpServletResponse response, byte[] body) throws IOException {
         response.setContentType(PLAYLIST_TYPE);
         response.setHeader("Cache-Control", "no-cache");
         response.setContentLength(body.length);

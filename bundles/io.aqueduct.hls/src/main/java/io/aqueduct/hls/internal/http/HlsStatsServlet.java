@@ -46,7 +46,7 @@ public final class HlsStatsServlet extends HttpServlet {
             HlsSnapshot snap = s.snapshot();
             long bytes = 0;
             for (Segment seg : snap.segments()) {
-                bytes += seg.fmp4Length() + (seg.ts() == null ? 0 : seg.ts().length);
+                bytes += seg.fmp4Length() + (seg.ts() == null ? 0 : seg.ts().size());
             }
             PartLatency latency = s.latency();
             json.append(i == 0 ? "" : ",").append("{\"stream\":").append(JsonResponse.quote(s.key().toString()))

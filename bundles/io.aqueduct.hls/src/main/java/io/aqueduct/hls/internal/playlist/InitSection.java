@@ -11,9 +11,10 @@ import java.util.Arrays;
  * @param width video width in pixels, 0 without video
  * @param height video height in pixels, 0 without video
  */
-public record InitSection(String name, byte[] data, String codecs, int width, int height) {
+public record InitSection(String name, Payload data, String codecs, int width, int height) {
 
     public static InitSection of(byte[] data, String codecs, int width, int height) {
-        return new InitSection(String.format("init-%08x.mp4", Arrays.hashCode(data)), data, codecs, width, height);
+        return new InitSection(String.format("init-%08x.mp4", Arrays.hashCode(data)), Payload.copyOf(data), codecs,
+                width, height);
     }
 }

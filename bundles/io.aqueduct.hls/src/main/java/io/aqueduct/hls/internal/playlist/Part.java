@@ -6,7 +6,7 @@ package io.aqueduct.hls.internal.playlist;
  * @param index position in its segment, from 0
  */
 public record Part(long sequenceNumber, int index, long startMicros, long durationMicros, boolean independent,
-        byte[] data) {
+        Payload data) {
 
     /** {@code <msn>.<index>.m4s}, relative to the playlist. */
     public String name() {

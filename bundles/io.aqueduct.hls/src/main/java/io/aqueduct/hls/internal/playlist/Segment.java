@@ -10,11 +10,12 @@ import java.util.List;
  *     discontinuities the stream has had up to and including this segment
  * @param durationMicros the whole duration once complete; the sum of the parts so far while growing
  * @param programDateTimeMillis wall-clock time of the first frame (when it reached this node's first segmenter)
- * @param ts the MPEG-TS rendering, null while growing
+ * @param ts the MPEG-TS rendering; null while growing, and for HEVC
+ * @param fmp4 the CMAF segment, its parts back to back (each a moof + mdat, as CMAF allows); null while growing
  */
 public record Segment(long sequenceNumber, long startMicros, long durationMicros, boolean discontinuity,
-        long discontinuitySequence, long programDateTimeMillis, InitSection init, List<Part> parts, byte[] ts,
-        boolean complete) {
+        long discontinuitySequence, long programDateTimeMillis, InitSection init, List<Part> parts, Payload ts,
+        Payload fmp4, boolean complete) {
 
     public Segment {
         parts = List.copyOf(parts);
@@ -28,11 +29,14 @@ public record Segment(long sequenceNumber, long startMicros, long durationMicros
         return sequenceNumber + ".m4s";
     }
 
-    /** The CMAF segment: its parts one after another (each a moof + mdat), as CMAF allows. */
+    /** Bytes of the CMAF segment, or of its parts so far while growing. */
     public int fmp4Length() {
+        if (fmp4 != null) {
+            return fmp4.size();
+        }
         int n = 0;
         for (Part p : parts) {
-            n += p.data().length;
+            n += p.data().size();
         }
         return n;
     }

@@ -2,7 +2,6 @@ package io.aqueduct.hls.internal.stream;
 
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.playlist.MediaPlaylistWriter;
-import io.aqueduct.hls.internal.playlist.Part;
 import io.aqueduct.hls.internal.playlist.Segment;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,11 +52,11 @@ final class DiskMirror {
                 }
                 if (!written.contains(s.fmp4Name())) {
                     if (s.ts() != null) {
-                        write(s.tsName(), List.of(s.ts()));
+                        write(s.tsName(), List.of(s.ts().toArray()));
                     }
-                    write(s.fmp4Name(), s.parts().stream().map(Part::data).toList());
+                    write(s.fmp4Name(), List.of(s.fmp4().toArray()));
                     if (s.init() != null && !written.contains(s.init().name())) {
-                        write(s.init().name(), List.of(s.init().data()));
+                        write(s.init().name(), List.of(s.init().data().toArray()));
                     }
                 }
             }

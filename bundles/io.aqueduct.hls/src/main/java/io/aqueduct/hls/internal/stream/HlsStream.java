@@ -10,13 +10,14 @@ import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.playlist.InitSection;
 import io.aqueduct.hls.internal.playlist.MediaPlaylistWriter;
 import io.aqueduct.hls.internal.playlist.Part;
+import io.aqueduct.hls.internal.playlist.Payload;
 import io.aqueduct.hls.internal.playlist.Segment;
 import io.aqueduct.hls.internal.segment.HlsSegmenter;
 import io.aqueduct.hls.internal.segment.HlsSettings;
 import io.aqueduct.hls.internal.ts.TsSegmentWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -104,6 +105,35 @@ public final class HlsStream implements HlsSegmenter.Listener {
         return snapshot;
     }
 
+    /** A playlist rendered from one snapshot; every request for that snapshot gets the same bytes. */
+    private record Rendered(HlsSnapshot snapshot, byte[] bytes) {
+    }
+
+    private volatile Rendered classic;
+    private volatile Rendered lowLatency;
+
+    /** The classic playlist of the current snapshot, rendered once per snapshot. */
+    public byte[] classicPlaylist() {
+        HlsSnapshot s = snapshot;
+        Rendered r = classic;
+        if (r == null || r.snapshot() != s) {
+            r = new Rendered(s, s.classicPlaylist().getBytes(StandardCharsets.UTF_8));
+            classic = r;
+        }
+        return r.bytes();
+    }
+
+    /** The LL-HLS playlist of the current snapshot without rendition reports, rendered once per snapshot. */
+    public byte[] lowLatencyPlaylist() {
+        HlsSnapshot s = snapshot;
+        Rendered r = lowLatency;
+        if (r == null || r.snapshot() != s) {
+            r = new Rendered(s, s.lowLatencyPlaylist(List.of()).getBytes(StandardCharsets.UTF_8));
+            lowLatency = r;
+        }
+        return r.bytes();
+    }
+
     public PartLatency latency() {
         return latency;
     }
@@ -154,7 +184,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
         }
         growingParts = new ArrayList<>();
         growing = new Segment(sequenceNumber, startMicros, 0, discontinuity, discontinuities,
-                wallAnchorMillis + startMicros / 1000, init, List.of(), null, false);
+                wallAnchorMillis + startMicros / 1000, init, List.of(), null, null, false);
     }
 
     private void newMuxers(Collection<Track> t) {
@@ -249,8 +279,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
             }
             byte[] data = fmp4.fragment(fragmentSequence++, good, endMicros);
             growingParts.add(new Part(growing.sequenceNumber(), growingParts.size(), startMicros,
-                    endMicros - startMicros, independent, data));
-            growing = withParts(growing, endMicros - growing.startMicros(), null, false);
+                    endMicros - startMicros, independent, Payload.copyOf(data)));
+            growing = withParts(growing, endMicros - growing.startMicros(), null, null, false);
             publish(false);
             long now = nanoClock.getAsLong();
             for (long arrival : arrivalNanos) {
@@ -273,7 +303,18 @@ public final class HlsStream implements HlsSegmenter.Listener {
             }
             long duration = endMicros - g.startMicros();
             longestSegmentMicros = Math.max(longestSegmentMicros, duration);
-            complete.addLast(withParts(g, duration, buffer == null ? null : ByteBufUtil.getBytes(buffer), true));
+            // the segment's parts move into one buffer, which serves the whole segment; the parts become views of it
+            Payload fmp4 = Payload.concat(growingParts.stream().map(Part::data).toList());
+            List<Part> parts = new ArrayList<>(growingParts.size());
+            int offset = 0;
+            for (Part p : growingParts) {
+                parts.add(new Part(p.sequenceNumber(), p.index(), p.startMicros(), p.durationMicros(),
+                        p.independent(), fmp4.slice(offset, p.data().size())));
+                offset += p.data().size();
+            }
+            growingParts = parts;
+            Payload ts = buffer == null ? null : Payload.copyOf(buffer.nioBuffer());
+            complete.addLast(withParts(g, duration, ts, fmp4, true));
             while (complete.size() > settings.windowSegments() + EXTRA_SEGMENTS) {
                 complete.removeFirst();
             }
@@ -288,9 +329,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
         }
     }
 
-    private Segment withParts(Segment s, long duration, byte[] tsBytes, boolean done) {
+    private Segment withParts(Segment s, long duration, Payload ts, Payload fmp4, boolean done) {
         return new Segment(s.sequenceNumber(), s.startMicros(), duration, s.discontinuity(),
-                s.discontinuitySequence(), s.programDateTimeMillis(), s.init(), growingParts, tsBytes, done);
+                s.discontinuitySequence(), s.programDateTimeMillis(), s.init(), growingParts, ts, fmp4, done);
     }
 
     /** The stream ended: its playlists get EXT-X-ENDLIST, every parked request is answered. */

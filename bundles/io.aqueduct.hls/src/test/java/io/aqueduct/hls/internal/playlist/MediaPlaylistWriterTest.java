@@ -15,11 +15,12 @@ class MediaPlaylistWriterTest {
             int parts, boolean complete) {
         List<Part> list = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
-            list.add(new Part(msn, i, start + i * 333_333L, 333_333, i == 0, new byte[] {(byte) i}));
+            list.add(new Part(msn, i, start + i * 333_333L, 333_333, i == 0, Payload.copyOf(new byte[] {(byte) i})));
         }
         long duration = complete ? 2_000_000 : parts * 333_333L;
         return new Segment(msn, start, duration, discontinuity, dsn, PDT + start / 1000, init, list,
-                complete ? new byte[] {0x47} : null, complete);
+                complete ? Payload.copyOf(new byte[] {0x47}) : null, complete ? Payload.copyOf(new byte[parts]) : null,
+                complete);
     }
 
     @Test

@@ -71,8 +71,16 @@ class HlsStreamTest {
                 .contains("#EXTINF:2.000,\n4.ts\n", "#EXTINF:2.000,\n9.ts\n")
                 .contains("#EXT-X-PROGRAM-DATE-TIME:2023-11-14T22:13:28.000Z\n#EXTINF:2.000,\n4.ts")
                 .doesNotContain("3.ts", "10.ts", "#EXT-X-ENDLIST", "DISCONTINUITY");
+        // a complete segment's CMAF bytes are its parts back to back, and the parts are views of them
+        Segment nine = s.segment(9);
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (var part : nine.parts()) {
+            joined.writeBytes(part.data().toArray());
+        }
+        assertThat(nine.fmp4().toArray()).isEqualTo(joined.toByteArray());
+        assertThat(nine.fmp4Length()).isEqualTo(joined.size());
         // the TS rendering of every complete segment starts with a PAT
-        assertThat(s.segment(9).ts()[0]).isEqualTo((byte) 0x47);
+        assertThat(s.segment(9).ts().toArray()[0]).isEqualTo((byte) 0x47);
         segmenter.end();
         stream.end();
         assertThat(stream.snapshot().classicPlaylist()).contains("10.ts\n#EXT-X-ENDLIST\n");
@@ -99,7 +107,7 @@ class HlsStreamTest {
         assertThat(ll.indexOf("#EXT-X-MAP")).isLessThan(ll.indexOf("0.0.m4s"));
         assertThat(s.lastSequenceNumber()).isEqualTo(2);
         assertThat(s.lastPart()).isEqualTo(1);
-        assertThat(new String(s.part(2, 1).data(), StandardCharsets.UTF_8)).startsWith("frag ");
+        assertThat(new String(s.part(2, 1).data().toArray(), StandardCharsets.UTF_8)).startsWith("frag ");
         segmenter.end();
     }
 
@@ -236,7 +244,7 @@ class HlsStreamTest {
         assertThat(s.segments()).hasSize(2);
         assertThat(s.segment(0).ts()).isNull();
         // the fake muxer writes how many packets a fragment got: video only
-        assertThat(new String(s.segment(0).parts().get(0).data(), StandardCharsets.UTF_8)).isEqualTo("frag 1 10");
+        assertThat(new String(s.segment(0).parts().get(0).data().toArray(), StandardCharsets.UTF_8)).isEqualTo("frag 1 10");
         segmenter.end();
     }
 
@@ -263,7 +271,7 @@ class HlsStreamTest {
         assertThat(Files.readString(dir.resolve("index.m3u8"))).isEqualTo(s.classicPlaylist());
         assertThat(Files.readString(dir.resolve("ll.m3u8"))).contains("#EXTINF:2.000,\n9.m4s\n")
                 .doesNotContain("#EXT-X-PRELOAD-HINT", "#EXT-X-PART", "CAN-BLOCK-RELOAD");
-        assertThat(Files.readAllBytes(dir.resolve("9.ts"))).isEqualTo(s.segment(9).ts());
+        assertThat(Files.readAllBytes(dir.resolve("9.ts"))).isEqualTo(s.segment(9).ts().toArray());
         assertThat(dir.resolve("2.ts")).exists();
         assertThat(dir.resolve("1.ts")).doesNotExist();
         assertThat(dir.resolve("1.m4s")).doesNotExist();
