@@ -9,9 +9,12 @@
 #   --max-foreign PCT     a run during which processes other than ours used more than this much CPU (percent of
 #                         one core, both cores together) is marked disturbed and repeated (default 15)
 #   --warmup S            seconds of unrecorded wrk load on Aqueduct (split over the targets) before measuring, so
-#                         that the JIT has compiled the serving path (default 45; 0 to measure a cold JVM)
+#                         that the JIT has compiled the serving path (default 90; 0 to measure a cold JVM)
 #   --retries N           repeats of a disturbed run before its figures are kept anyway, marked (default 2)
 #   --source-seconds S    length of the encoded source, looped by the publisher (default 60)
+#   --jetty-threads N     experiment, not the shipped configuration: cap Jetty's thread pool at N threads
+#                         (org.apache.felix.http.jetty.threadpool.max in the copy's conf/framework.properties;
+#                         default: unset, i.e. Jetty's 200)
 #   --out DIR             logs and results (default bench/out/hls-serving-<time>)
 #   --dist DIR            the built appliance (default distribution/target/aqueduct); copied to a temporary
 #                         directory first, so a rebuild during the run does not change what runs
@@ -41,8 +44,9 @@ CONNS="50,200"
 DURATION=10
 TARGETS="playlist,ts,m4s"
 MAX_FOREIGN=15
-WARMUP=45
+WARMUP=90
 RETRIES=2
+JETTY_THREADS=""
 SOURCE_SECONDS=60
 OUT="$REPO/bench/out/hls-serving-$(date +%Y%m%d-%H%M%S)"
 DIST="$REPO/distribution/target/aqueduct"
@@ -59,6 +63,7 @@ while (($#)); do
     --warmup) WARMUP="$2"; shift 2 ;;
     --retries) RETRIES="$2"; shift 2 ;;
     --source-seconds) SOURCE_SECONDS="$2"; shift 2 ;;
+    --jetty-threads) JETTY_THREADS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --dist) DIST="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
@@ -130,13 +135,16 @@ dist_commit="$(git -C "$(dirname "$DIST")" log -1 --format=%h 2>/dev/null || ech
   echo "kernel: $(uname -r); $(java -version 2>&1 | head -n 1); $(ffmpeg -version | head -n 1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo "distribution: $DIST (tree at commit $dist_commit, bundles/5/io.aqueduct.hls built $(date -u -r "$DIST"/bundles/5/io.aqueduct.hls-*.jar +%Y-%m-%dT%H:%M:%SZ))"
   echo "aqueduct hls config: $(grep -v '^#' "$DIST/config/io.aqueduct.hls.cfg" | grep . | tr '\n' ' ')"
-  echo "command: $0 --conns $CONNS --duration $DURATION --targets $TARGETS --warmup $WARMUP --max-foreign $MAX_FOREIGN --retries $RETRIES"
+  echo "command: $0 --conns $CONNS --duration $DURATION --targets $TARGETS --warmup $WARMUP --max-foreign $MAX_FOREIGN --retries $RETRIES${JETTY_THREADS:+ --jetty-threads $JETTY_THREADS}"
 } | tee "$OUT/env.txt"
 
 home="$work/aqueduct"
 mkdir -p "$home"
 cp -a "$DIST/." "$home/"
 rm -rf "$home/data/"* "$home/logs/"*
+if [[ -n "$JETTY_THREADS" ]]; then
+  echo "org.apache.felix.http.jetty.threadpool.max=$JETTY_THREADS" >> "$home/conf/framework.properties"
+fi
 
 source_file="$work/source.flv"
 echo "encoding the source (${SOURCE_SECONDS} s)..."
@@ -290,10 +298,14 @@ IFS=',' read -r -a target_list <<< "$TARGETS"
 if (( WARMUP > 0 )); then
   per=$(( (WARMUP + ${#target_list[@]} - 1) / ${#target_list[@]} ))
   for target in "${target_list[@]}"; do
-    name="$(pick "$target")"
-    echo "warm-up: ${per} s of wrk -c${conn_list[0]} on Aqueduct's $name"
-    taskset -c "$LOAD_CORE" wrk -t1 -c"${conn_list[0]}" -d"${per}s" "$aq/$name" > "$OUT/warmup-$target.txt" 2>&1 || true
-    grep -E 'Requests/sec|Non-2xx' "$OUT/warmup-$target.txt" | sed 's/^/  /'
+    left=$per
+    while (( left > 0 )); do
+      chunk=$(( left > 8 ? 8 : left )) # at most 8 s on one segment: it must stay in the window
+      left=$(( left - chunk ))
+      name="$(pick "$target")"
+      taskset -c "$LOAD_CORE" wrk -t1 -c"${conn_list[0]}" -d"${chunk}s" "$aq/$name" >> "$OUT/warmup-$target.txt" 2>&1 || true
+      echo "warm-up: ${chunk} s of wrk -c${conn_list[0]} on Aqueduct's $name: $(grep -E 'Requests/sec|Non-2xx' "$OUT/warmup-$target.txt" | tail -n 1 | xargs)"
+    done
   done
 fi
 for conns in "${conn_list[@]}"; do
@@ -315,6 +327,7 @@ for conns in "${conn_list[@]}"; do
   done
 done
 
+echo "after the runs: Aqueduct RSS $(( $(awk '/^VmRSS:/ { print $2 }' "/proc/$aq_pid/status") / 1024 )) MB with $(ls "/proc/$aq_pid/task" | wc -l) threads; nginx worker RSS $(( $(awk '/^VmRSS:/ { print $2 }' "/proc/$ng_worker/status") / 1024 )) MB" | tee -a "$OUT/results.txt"
 stop_pid "$pub_pid"
 stop_pid "$aq_pid"
 stop_pid "$ng_master"
