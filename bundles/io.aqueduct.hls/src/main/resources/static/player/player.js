@@ -79,7 +79,9 @@
   // A fresh hls.js for every (re)start: after a fatal manifest error the old one is spent.
   function startHls() {
     let recoveries = 0;
-    const hls = new Hls({ lowLatencyMode: lowLatency, backBufferLength: 30 });
+    // hls.js starts further back than PART-HOLD-BACK and, at normal speed, never catches up: let it play up to
+    // 1.5x until it sits at the live edge it aims for (measured: 1.9 s -> 1.3 s behind capture, bench/RESULTS.md)
+    const hls = new Hls({ lowLatencyMode: lowLatency, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5 });
     state.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       $('message').textContent = '';

@@ -62,7 +62,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         long target_duration_ms() default 2000;
 
         @AttributeDefinition(name = "Part target (ms)", description = "Longest LL-HLS partial segment")
-        long part_target_ms() default 333;
+        long part_target_ms() default 334;
 
         @AttributeDefinition(description = "Complete segments listed in a live playlist")
         int window() default 6;
@@ -86,7 +86,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         static Options parse(Map<String, ?> properties, Path home) {
             Settings s = Settings.of(PID, properties);
             long target = s.duration("target.duration.ms", 2000, 500, 30_000);
-            long part = s.duration("part.target.ms", 333, 50, target);
+            long part = s.duration("part.target.ms", 334, 50, target);
             int window = s.integer("window", 6, 2, 100);
             long grace = s.duration("grace.ms", 30_000, 0, 3_600_000);
             int blocked = s.integer("max.blocked.requests", 10_000, 0, 1_000_000);

@@ -154,7 +154,7 @@ class HlsIT {
     void lowLatencyPlaylistHasPartsAndABlockingReloadReturnsWhenTheNextPartExists() throws Exception {
         String playlist = get("/" + LIVE + "/ll.m3u8").body();
         assertThat(playlist).contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=",
-                "#EXT-X-PART-INF:PART-TARGET=0.333", "#EXT-X-MAP:URI=\"init-", ",INDEPENDENT=YES");
+                "#EXT-X-PART-INF:PART-TARGET=0.334", "#EXT-X-MAP:URI=\"init-", ",INDEPENDENT=YES");
         assertThat(Pattern.compile("#EXT-X-PART:DURATION=0\\.\\d+,URI=\"\\d+\\.\\d+\\.m4s\"").matcher(playlist)
                 .results().count()).isGreaterThan(5);
         int waited = 0;

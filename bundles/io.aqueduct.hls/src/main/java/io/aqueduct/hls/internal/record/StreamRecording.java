@@ -100,7 +100,8 @@ public final class StreamRecording implements HlsSegmenter.Listener {
     }
 
     @Override
-    public void segmentStarted(long sequenceNumber, long startMicros, boolean discontinuity, Collection<Track> t) {
+    public void segmentStarted(long sequenceNumber, long startMicros, long arrivalNanos, boolean discontinuity,
+            Collection<Track> t) {
         if (writer != null && t.equals(tracks)) {
             return;
         }

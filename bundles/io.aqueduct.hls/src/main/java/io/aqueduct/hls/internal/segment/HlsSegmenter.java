@@ -42,8 +42,13 @@ public final class HlsSegmenter {
 
     /** What the segmenter decided; called on the thread that feeds it. */
     public interface Listener {
-        /** A segment starts; {@code tracks} are the tracks its packets will refer to. */
-        void segmentStarted(long sequenceNumber, long startMicros, boolean discontinuity, Collection<Track> tracks);
+        /**
+         * A segment starts; {@code tracks} are the tracks its packets will refer to.
+         *
+         * @param arrivalNanos when its first packet reached the segmenter, in the segmenter's clock
+         */
+        void segmentStarted(long sequenceNumber, long startMicros, long arrivalNanos, boolean discontinuity,
+                Collection<Track> tracks);
 
         /**
          * A part is complete. The listener owns {@code packets} (one reference each) and releases them.
@@ -79,6 +84,8 @@ public final class HlsSegmenter {
     private boolean cutPending;
     private boolean discontinuityPending;
     private long droppedBeforeStart;
+    /** Arrival time of the packet being handled. */
+    private long arrival;
 
     /**
      * @param firstSequenceNumber the lowest sequence number the first segment may take: 0 for a new stream, one
@@ -119,6 +126,7 @@ public final class HlsSegmenter {
     }
 
     private void accept(MediaPacket packet, long arrivalNanos) {
+        arrival = arrivalNanos;
         MediaType type = packet.mediaType();
         if (type == MediaType.VIDEO) {
             sawVideo = true;
@@ -231,6 +239,7 @@ public final class HlsSegmenter {
         started = true;
         videoMode = video;
         nextSequenceNumber = Math.max(nextSequenceNumber, slot(startDts, settings.targetDurationMicros()));
+        arrival = arrivals.get(index);
         startSegment(startDts);
         for (int i = 0; i < packets.size(); i++) {
             MediaPacket p = packets.get(i);
@@ -253,7 +262,7 @@ public final class HlsSegmenter {
         boolean discontinuity = discontinuityPending;
         cutPending = false;
         discontinuityPending = false;
-        listener.segmentStarted(nextSequenceNumber++, dts, discontinuity, List.copyOf(tracks.values()));
+        listener.segmentStarted(nextSequenceNumber++, dts, arrival, discontinuity, List.copyOf(tracks.values()));
     }
 
     private void completePart(long endMicros) {

@@ -168,7 +168,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
     }
 
     @Override
-    public void segmentStarted(long sequenceNumber, long startMicros, boolean discontinuity, Collection<Track> t) {
+    public void segmentStarted(long sequenceNumber, long startMicros, long arrivalNanos, boolean discontinuity,
+            Collection<Track> t) {
         if (!t.equals(tracks) || fmp4 == null) {
             newMuxers(t);
         }
@@ -176,7 +177,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
             discontinuities++;
         }
         if (wallAnchorMillis == Long.MIN_VALUE) {
-            wallAnchorMillis = wallClockMillis.getAsLong() - startMicros / 1000;
+            // the wall-clock time the first frame arrived, not now: the segmenter may have held it a while
+            long arrivedMillis = wallClockMillis.getAsLong() - (nanoClock.getAsLong() - arrivalNanos) / 1_000_000;
+            wallAnchorMillis = arrivedMillis - startMicros / 1000;
         }
         if (ts != null) {
             tsBuffer = Unpooled.buffer(256 * 1024);

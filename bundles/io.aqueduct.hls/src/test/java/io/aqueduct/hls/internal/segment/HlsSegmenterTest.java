@@ -27,16 +27,17 @@ class HlsSegmenterTest {
             }
         }
 
-        record Segment(long msn, long start, boolean discontinuity, Collection<Track> tracks, List<Part> parts,
-                long[] end) {
+        record Segment(long msn, long start, long arrival, boolean discontinuity, Collection<Track> tracks,
+                List<Part> parts, long[] end) {
         }
 
         final List<Segment> segments = new ArrayList<>();
         final List<MediaPacket> delivered = new ArrayList<>();
 
         @Override
-        public void segmentStarted(long msn, long start, boolean discontinuity, Collection<Track> tracks) {
-            segments.add(new Segment(msn, start, discontinuity, tracks, new ArrayList<>(), new long[] {-1}));
+        public void segmentStarted(long msn, long start, long arrival, boolean discontinuity,
+                Collection<Track> tracks) {
+            segments.add(new Segment(msn, start, arrival, discontinuity, tracks, new ArrayList<>(), new long[] {-1}));
         }
 
         @Override
@@ -283,13 +284,16 @@ class HlsSegmenterTest {
         AtomicLong now = new AtomicLong(1000);
         Recorder r = new Recorder();
         HlsSegmenter s = new HlsSegmenter(SETTINGS, 0, false, true, now::get, r);
-        for (MediaPacket p : packets(0, 1_000_000, 30, 60, true, true)) {
+        for (MediaPacket p : packets(0, 3_000_000, 30, 60, true, true)) {
             now.addAndGet(10);
             s.accept(p);
             p.release();
         }
         long[] arrivals = r.segments.get(0).parts().get(0).arrivals();
         assertThat(arrivals[0]).isGreaterThan(1000);
+        // the first segment waited for audio before it started; it still says when its keyframe came
+        assertThat(r.segments.get(0).arrival()).isEqualTo(arrivals[0]);
+        assertThat(r.segments.get(1).arrival()).isEqualTo(r.segments.get(1).parts().get(0).arrivals()[0]);
         for (int i = 1; i < arrivals.length; i++) {
             assertThat(arrivals[i]).isGreaterThanOrEqualTo(arrivals[i - 1]);
         }

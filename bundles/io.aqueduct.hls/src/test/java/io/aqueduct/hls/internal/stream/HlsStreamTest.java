@@ -203,6 +203,24 @@ class HlsStreamTest {
     }
 
     @Test
+    void programDateTimeIsWhenTheFirstFrameArrivedEvenIfTheStartWaited() {
+        HlsStream stream = stream();
+        long wallAtZero = wallClock.get();
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        // video only: the segmenter holds the first keyframe for a second, waiting for audio that never comes
+        for (MediaPacket p : packets(0, 3_000_000, 30, 60, true, false)) {
+            nanos.set(p.dts() * 1000);
+            wallClock.set(wallAtZero + p.dts() / 1000);
+            segmenter.accept(p);
+            p.release();
+        }
+        HlsSnapshot s = stream.snapshot();
+        assertThat(s.segment(0).programDateTimeMillis()).isEqualTo(wallAtZero);
+        assertThat(s.growing().programDateTimeMillis()).isEqualTo(wallAtZero + 2000);
+        segmenter.end();
+    }
+
+    @Test
     void partLatencyIsMeasuredFromArrivalToPublication() {
         HlsStream stream = stream();
         HlsSegmenter segmenter = stream.newSegmenter(true);
