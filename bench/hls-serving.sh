@@ -12,9 +12,9 @@
 #                         that the JIT has compiled the serving path (default 90; 0 to measure a cold JVM)
 #   --retries N           repeats of a disturbed run before its figures are kept anyway, marked (default 2)
 #   --source-seconds S    length of the encoded source, looped by the publisher (default 60)
-#   --jetty-threads N     experiment, not the shipped configuration: cap Jetty's thread pool at N threads
+#   --jetty-threads N     cap Jetty's thread pool at N threads (an experiment; the shipped value is 32)
 #                         (org.apache.felix.http.jetty.threadpool.max in the copy's conf/framework.properties;
-#                         default: unset, i.e. Jetty's 200)
+#                         default: the distribution's own setting)
 #   --out DIR             logs and results (default bench/out/hls-serving-<time>)
 #   --dist DIR            the built appliance (default distribution/target/aqueduct); copied to a temporary
 #                         directory first, so a rebuild during the run does not change what runs

@@ -14,10 +14,13 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,8 @@ public final class HlsServlet extends HttpServlet {
     private static final Pattern RENDITION = Pattern.compile("(.+)_(\\d{2,5})p");
     private static final String TIMED_OUT = "aqueduct.hls.timedOut";
     private static final String SLOT = "aqueduct.hls.slot";
+    /** A client gets this long for one segment or part; then the connection is dropped. */
+    private static final long SEND_TIMEOUT_MS = 60_000;
 
     private final transient HlsService service;
 
@@ -256,10 +261,10 @@ public final class HlsServlet extends HttpServlet {
             } else if (snapshot.part(msn, index) == null && isNext(snapshot, msn, index)) {
                 // a preload hint: answer when the part exists (RFC 8216bis 6.2.6)
                 park(request, response, stream, s -> s.part(msn, index) != null || s.lastSequenceNumber() > msn,
-                        () -> part(response, stream.snapshot().part(msn, index), stream));
+                        () -> part(request, response, stream.snapshot().part(msn, index), stream));
                 return;
             }
-            part(response, snapshot.part(msn, index), stream);
+            part(request, response, snapshot.part(msn, index), stream);
             return;
         }
         if ((m = SEGMENT.matcher(file)).matches()) {
@@ -269,7 +274,7 @@ public final class HlsServlet extends HttpServlet {
                 error(response, 404, "Segment " + file + " of " + stream.key() + " is not (or no longer) available");
                 return;
             }
-            media(response, ts ? "video/mp2t" : "video/iso.segment", stream,
+            media(request, response, ts ? "video/mp2t" : "video/iso.segment", stream,
                     ts ? segment.ts() : segment.fmp4());
             return;
         }
@@ -279,7 +284,7 @@ public final class HlsServlet extends HttpServlet {
                 error(response, 404, "No initialization section " + file + " for " + stream.key());
                 return;
             }
-            media(response, "video/mp4", stream, init.data());
+            media(request, response, "video/mp4", stream, init.data());
             return;
         }
         error(response, 404, "No " + file + " under " + stream.key() + ": HLS files are index.m3u8, ll.m3u8, "
@@ -299,24 +304,60 @@ public final class HlsServlet extends HttpServlet {
         return msn == last + 1 && index <= 1;
     }
 
-    private void part(HttpServletResponse response, Part part, HlsStream stream) throws IOException {
+    private void part(HttpServletRequest request, HttpServletResponse response, Part part, HlsStream stream)
+            throws IOException {
         if (part == null) {
             error(response, 404, "That part of " + stream.key() + " is not (or no longer) available");
             return;
         }
-        media(response, "video/iso.segment", stream, part.data());
+        media(request, response, "video/iso.segment", stream, part.data());
     }
 
-    private void media(HttpServletResponse response, String type, HlsStream stream, Payload data)
-            throws IOException {
+    private void media(HttpServletRequest request, HttpServletResponse response, String type, HlsStream stream,
+            Payload data) throws IOException {
         response.setContentType(type);
         // a name may come back after a stream ends and is published anew: cache no longer than a window
         HlsSnapshot s = stream.snapshot();
         long maxAge = (long) s.settings().windowSegments() * s.targetDurationSeconds();
         response.setHeader("Cache-Control", "public, max-age=" + maxAge);
         response.setContentLength(data.size());
-        // a direct buffer goes to the socket as it is
-        response.getOutputStream().write(data.buffer());
+        if (!request.isAsyncSupported() || "HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(data.buffer());
+        } else {
+            sendAsync(request, response, data.buffer());
+        }
+    }
+
+    /**
+     * Writes a body without holding a thread while the client reads it: a viewer on a slow link takes seconds for
+     * a segment, and a thread each would let a few hundred of them starve everyone else. The direct buffer goes to
+     * the socket as it is.
+     */
+    private static void sendAsync(HttpServletRequest request, HttpServletResponse response, ByteBuffer body)
+            throws IOException {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(SEND_TIMEOUT_MS);
+        ServletOutputStream out = response.getOutputStream();
+        out.setWriteListener(new WriteListener() {
+            private boolean written;
+
+            @Override
+            public void onWritePossible() throws IOException {
+                while (out.isReady()) {
+                    if (written) {
+                        async.complete();
+                        return;
+                    }
+                    written = true;
+                    out.write(body);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                async.complete();
+            }
+        });
     }
 
     /** The LL-HLS playlist: the cached one, or with rendition reports when the stream has other renditions. */
