@@ -68,7 +68,13 @@ public final class HlsStream implements HlsSegmenter.Listener {
     private List<Part> growingParts = new ArrayList<>();
     private long discontinuities;
     private long longestSegmentMicros;
-    private long wallAnchorMillis = Long.MIN_VALUE;
+    /**
+     * The earliest any packet of this run arrived relative to its timestamp (wall-clock arrival minus DTS, ms):
+     * the program date time of a segment is this plus its start. Big frames (keyframes) take longer to arrive
+     * than small ones, so the minimum over all packets is the best estimate of when the stream's frames really
+     * became available.
+     */
+    private long arrivalOffsetMillis = Long.MAX_VALUE;
     private long muxErrors;
     private String problem;
 
@@ -160,7 +166,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
         HlsSnapshot s = snapshot;
         boolean continues = !s.segments().isEmpty();
         long next = continues ? s.segments().get(s.segments().size() - 1).sequenceNumber() + 1 : 0;
-        wallAnchorMillis = Long.MIN_VALUE;
+        arrivalOffsetMillis = Long.MAX_VALUE;
         if (s.ended()) {
             publish(false);
         }
@@ -176,18 +182,14 @@ public final class HlsStream implements HlsSegmenter.Listener {
         if (discontinuity) {
             discontinuities++;
         }
-        if (wallAnchorMillis == Long.MIN_VALUE) {
-            // the wall-clock time the first frame arrived, not now: the segmenter may have held it a while
-            long arrivedMillis = wallClockMillis.getAsLong() - (nanoClock.getAsLong() - arrivalNanos) / 1_000_000;
-            wallAnchorMillis = arrivedMillis - startMicros / 1000;
-        }
+        noteArrival(arrivalNanos, startMicros);
         if (ts != null) {
             tsBuffer = Unpooled.buffer(256 * 1024);
             ts.startSegment(tsBuffer);
         }
         growingParts = new ArrayList<>();
         growing = new Segment(sequenceNumber, startMicros, 0, discontinuity, discontinuities,
-                wallAnchorMillis + startMicros / 1000, init, List.of(), null, null, false);
+                arrivalOffsetMillis + startMicros / 1000, init, List.of(), null, null, false);
     }
 
     private void newMuxers(Collection<Track> t) {
@@ -235,6 +237,11 @@ public final class HlsStream implements HlsSegmenter.Listener {
     /** Whether the classic (MPEG-TS) playlist can serve this stream: H.264 and AAC only. */
     public boolean hasTs() {
         return ts != null;
+    }
+
+    private void noteArrival(long arrivalNanos, long dtsMicros) {
+        long arrivedMillis = wallClockMillis.getAsLong() - (nanoClock.getAsLong() - arrivalNanos) / 1_000_000;
+        arrivalOffsetMillis = Math.min(arrivalOffsetMillis, arrivedMillis - dtsMicros / 1000);
     }
 
     /** Width and height of the video track: from the track, else from its SPS; zeros without video. */
@@ -286,8 +293,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
             growing = withParts(growing, endMicros - growing.startMicros(), null, null, false);
             publish(false);
             long now = nanoClock.getAsLong();
-            for (long arrival : arrivalNanos) {
-                latency.record(now - arrival);
+            for (int i = 0; i < arrivalNanos.length; i++) {
+                latency.record(now - arrivalNanos[i]);
+                noteArrival(arrivalNanos[i], packets.get(i).dts());
             }
         } finally {
             packets.forEach(MediaPacket::release);

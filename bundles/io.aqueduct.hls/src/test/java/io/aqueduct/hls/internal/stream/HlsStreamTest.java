@@ -51,8 +51,13 @@ class HlsStreamTest {
         return new HlsStream(KEY, HlsSettings.DEFAULTS, HlsStreamTest::fakeMuxer, wallClock::get, nanos::get);
     }
 
-    private static void feed(HlsSegmenter segmenter, List<MediaPacket> packets) {
+    private final long wallAtZero = wallClock.get();
+
+    /** Feeds packets as a real-time publisher sends them: each arrives when its timestamp says. */
+    private void feed(HlsSegmenter segmenter, List<MediaPacket> packets) {
         for (MediaPacket p : packets) {
+            nanos.set(p.dts() * 1000);
+            wallClock.set(wallAtZero + p.dts() / 1000);
             segmenter.accept(p);
             p.release();
         }
@@ -205,18 +210,32 @@ class HlsStreamTest {
     @Test
     void programDateTimeIsWhenTheFirstFrameArrivedEvenIfTheStartWaited() {
         HlsStream stream = stream();
-        long wallAtZero = wallClock.get();
         HlsSegmenter segmenter = stream.newSegmenter(true);
         // video only: the segmenter holds the first keyframe for a second, waiting for audio that never comes
-        for (MediaPacket p : packets(0, 3_000_000, 30, 60, true, false)) {
-            nanos.set(p.dts() * 1000);
-            wallClock.set(wallAtZero + p.dts() / 1000);
+        feed(segmenter, packets(0, 3_000_000, 30, 60, true, false));
+        HlsSnapshot s = stream.snapshot();
+        assertThat(s.segment(0).programDateTimeMillis()).isEqualTo(wallAtZero);
+        assertThat(s.growing().programDateTimeMillis()).isEqualTo(wallAtZero + 2000);
+        segmenter.end();
+    }
+
+    @Test
+    void programDateTimeFollowsThePacketsThatArriveEarliest() {
+        HlsStream stream = stream();
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        // keyframes are big and arrive 80 ms after their time, everything else on time
+        for (MediaPacket p : packets(0, 6_100_000, 30, 60, true, true)) {
+            long late = p.isVideoKeyframe() ? 80 : 0;
+            nanos.set((p.dts() / 1000 + late) * 1_000_000);
+            wallClock.set(wallAtZero + p.dts() / 1000 + late);
             segmenter.accept(p);
             p.release();
         }
         HlsSnapshot s = stream.snapshot();
-        assertThat(s.segment(0).programDateTimeMillis()).isEqualTo(wallAtZero);
-        assertThat(s.growing().programDateTimeMillis()).isEqualTo(wallAtZero + 2000);
+        // the first segment only knows its keyframe; later ones are dated by the frames that came on time
+        assertThat(s.segment(0).programDateTimeMillis()).isEqualTo(wallAtZero + 80);
+        assertThat(s.segment(1).programDateTimeMillis()).isEqualTo(wallAtZero + 2000);
+        assertThat(s.segment(2).programDateTimeMillis()).isEqualTo(wallAtZero + 4000);
         segmenter.end();
     }
 
@@ -226,6 +245,7 @@ class HlsStreamTest {
         HlsSegmenter segmenter = stream.newSegmenter(true);
         for (MediaPacket p : packets(0, 3_000_000, 30, 60, true, true)) {
             nanos.set(p.dts() * 1000 + 5_000_000); // frames arrive in real time, 5 ms after capture
+            wallClock.set(wallAtZero + p.dts() / 1000 + 5);
             segmenter.accept(p);
             p.release();
         }
