@@ -33,6 +33,7 @@
 #   3. Only with --hls-config: phase 2 again in a fresh Chromium with that hls.js config.
 # Busy share of each core over each phase is printed, to tell a saturated or disturbed run (the machine is shared).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RELOAD_SECONDS=30
@@ -67,39 +68,7 @@ done
 [[ -x "$DIST/bin/aqueduct" ]] || { echo "no distribution at $DIST (mvn install first)" >&2; exit 1; }
 (( $(nproc) >= 2 )) || { echo "needs 2 cores (server on one, publisher and clients on the other)" >&2; exit 1; }
 
-mkdir -p "$OUT"
-OUT="$(cd "$OUT" && pwd)"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # port, seconds
-  local port="$1" limit="$2" t=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    sleep 0.1
-    t=$((t + 1))
-    (( t < limit * 10 )) || return 1
-  done
-}
-
-stop_pid() {
-  local p="$1" t=0
-  kill -TERM "$p" 2>/dev/null || return 0
-  while kill -0 "$p" 2>/dev/null && (( t < 100 )); do sleep 0.1; t=$((t + 1)); done
-  kill -KILL "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
+bench_workdir
 
 cores() { # "core0_busy core0_total core1_busy core1_total" in ticks
   awk -v a="cpu$SERVER_CORE" -v b="cpu$LOAD_CORE" '$1 == a || $1 == b {
@@ -127,20 +96,8 @@ dist_commit="$(git -C "$(dirname "$DIST")" log -1 --format=%h 2>/dev/null || ech
   echo "command: $0 --reload-seconds $RELOAD_SECONDS --play-seconds $PLAY_SECONDS${HLS_CONFIG:+ --hls-config '$HLS_CONFIG'}"
 } | tee "$OUT/env.txt"
 
-home="$work/aqueduct"
-mkdir -p "$home"
-cp -a "$DIST/." "$home/"
-rm -rf "$home/data/"* "$home/logs/"*
-rtmp_port="$(free_port)"
-http_port="$(free_port)"
-sed -i -e "s/^port *=.*/port = $rtmp_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.rtmp.cfg"
-sed -i -e "s/^port *=.*/port = $http_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.http.cfg"
-taskset -c "$SERVER_CORE" "$home/bin/aqueduct" run > "$OUT/aqueduct-server.log" 2>&1 < /dev/null &
-aq_pid=$!
-pids+=("$aq_pid")
-wait_port "$http_port" 60 || { echo "Aqueduct did not listen on $http_port; see $OUT/aqueduct-server.log" >&2; exit 1; }
-wait_port "$rtmp_port" 30 || { echo "Aqueduct's RTMP did not listen on $rtmp_port" >&2; exit 1; }
-taskset -a -cp "$SERVER_CORE" "$aq_pid" > /dev/null
+copy_appliance
+start_appliance "$SERVER_CORE"
 base="http://127.0.0.1:$http_port"
 
 # the clock barcode: bit k of (capture time in ms mod 2^24) is a white 32x32 block at x = 16 + 40 k, y = 16

@@ -38,6 +38,7 @@
 # (the JVM, or the nginx worker), of wrk and of the publisher; "foreign" is the CPU of everything else on the
 # machine during the run (the machine is shared; a build on it shows up there).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONNS="50,200"
@@ -78,39 +79,7 @@ done
 (( $(nproc) >= 2 )) || { echo "needs 2 cores (servers on one, the load on the other)" >&2; exit 1; }
 (( DURATION <= 12 )) || echo "warning: wrk runs of ${DURATION} s may outlast the segment's 16 s in Aqueduct's memory" >&2
 
-mkdir -p "$OUT"
-OUT="$(cd "$OUT" && pwd)"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # port, seconds
-  local port="$1" limit="$2" t=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    sleep 0.1
-    t=$((t + 1))
-    (( t < limit * 10 )) || return 1
-  done
-}
-
-stop_pid() {
-  local p="$1" t=0
-  kill -TERM "$p" 2>/dev/null || return 0
-  while kill -0 "$p" 2>/dev/null && (( t < 100 )); do sleep 0.1; t=$((t + 1)); done
-  kill -KILL "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
+bench_workdir
 
 ticks() { # utime+stime of a process (all its threads), in clock ticks
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
@@ -138,10 +107,7 @@ dist_commit="$(git -C "$(dirname "$DIST")" log -1 --format=%h 2>/dev/null || ech
   echo "command: $0 --conns $CONNS --duration $DURATION --targets $TARGETS --warmup $WARMUP --max-foreign $MAX_FOREIGN --retries $RETRIES${JETTY_THREADS:+ --jetty-threads $JETTY_THREADS}"
 } | tee "$OUT/env.txt"
 
-home="$work/aqueduct"
-mkdir -p "$home"
-cp -a "$DIST/." "$home/"
-rm -rf "$home/data/"* "$home/logs/"*
+copy_appliance
 if [[ -n "$JETTY_THREADS" ]]; then
   echo "org.apache.felix.http.jetty.threadpool.max=$JETTY_THREADS" >> "$home/conf/framework.properties"
 fi
@@ -156,17 +122,7 @@ timeout 300 taskset -c "$LOAD_CORE" ffmpeg -hide_banner -loglevel error -y \
   -c:a aac -b:a 128k -ac 2 -f flv "$source_file"
 
 # --- Aqueduct on core 0
-rtmp_port="$(free_port)"
-http_port="$(free_port)"
-sed -i -e "s/^port *=.*/port = $rtmp_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.rtmp.cfg"
-sed -i -e "s/^port *=.*/port = $http_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.http.cfg"
-# bin/aqueduct run execs java, so $! is the JVM; taskset at launch pins every thread it will ever start
-taskset -c "$SERVER_CORE" "$home/bin/aqueduct" run > "$OUT/aqueduct-server.log" 2>&1 < /dev/null &
-aq_pid=$!
-pids+=("$aq_pid")
-wait_port "$http_port" 60 || { echo "Aqueduct did not listen on $http_port; see $OUT/aqueduct-server.log" >&2; exit 1; }
-wait_port "$rtmp_port" 30 || { echo "Aqueduct's RTMP did not listen on $rtmp_port" >&2; exit 1; }
-taskset -a -cp "$SERVER_CORE" "$aq_pid" > /dev/null # belt and braces: every thread on core 0
+start_appliance "$SERVER_CORE"
 aq="http://127.0.0.1:$http_port/$STREAM"
 
 # --- nginx on core 0: one worker serving the copies

@@ -23,6 +23,7 @@
 # worker); the publisher and the load client (bench/rtmp-load) run pinned to core 1. Servers run one after
 # the other, never together. The load client measures the server's CPU (utime+stime) and RSS from /proc.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVERS="aqueduct,nginx"
@@ -83,28 +84,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits (at most $2 s) until something listens on 127.0.0.1:$1.
-wait_port() {
-  local port="$1" limit="$2" t=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    sleep 0.1
-    t=$((t + 1))
-    (( t < limit * 10 )) || return 1
-  done
-}
-
-stop_pid() {
-  local p="$1" t=0
-  kill -TERM "$p" 2>/dev/null || return 0
-  while kill -0 "$p" 2>/dev/null && (( t < 100 )); do sleep 0.1; t=$((t + 1)); done
-  kill -KILL "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
 
 echo "results in $OUT"
 {
