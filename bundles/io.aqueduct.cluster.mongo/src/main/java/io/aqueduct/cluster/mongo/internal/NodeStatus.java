@@ -1,0 +1,15 @@
+package io.aqueduct.cluster.mongo.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A node as read back from the registry.
+ *
+ * @param node what it reported last
+ * @param lastHeartbeat its last heartbeat, in MongoDB server time
+ * @param age how long ago that was, in the registry's estimate of server time (zero if the heartbeat looks newer)
+ * @param alive whether {@code age} is within the dead-after interval asked for
+ */
+public record NodeStatus(NodeRecord node, Instant lastHeartbeat, Duration age, boolean alive) {
+}
