@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -40,6 +41,8 @@ public final class DefaultStreamHub implements StreamHub {
     private final Clock clock;
     private final ConcurrentMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final List<StreamLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ComponentServiceObjects<StreamLifecycleListener>> listenerServices =
+            new CopyOnWriteArrayList<>();
     private final AtomicLong streamsStarted = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong skips = new AtomicLong();
@@ -53,13 +56,61 @@ public final class DefaultStreamHub implements StreamHub {
         this.clock = clock;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /** A listener outside OSGi (tests, embedding). */
     public void addListener(StreamLifecycleListener listener) {
         listeners.add(listener);
     }
 
     public void removeListener(StreamLifecycleListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * Whiteboard listeners are bound as service objects and fetched only when an event fires: most listeners
+     * (HLS, recording) need this hub themselves, and getting their service while the hub activates would be a
+     * circular reference.
+     */
+    @Reference(service = StreamLifecycleListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addListenerService(ComponentServiceObjects<StreamLifecycleListener> listener) {
+        listenerServices.add(listener);
+    }
+
+    void removeListenerService(ComponentServiceObjects<StreamLifecycleListener> listener) {
+        listenerServices.remove(listener);
+    }
+
+    /** Tells every listener, in and outside OSGi; a listener that fails is logged and the others still hear. */
+    private void notifyListeners(String what, StreamKey key, java.util.function.Consumer<StreamLifecycleListener> event) {
+        for (StreamLifecycleListener l : listeners) {
+            notify(l, what, key, event);
+        }
+        for (ComponentServiceObjects<StreamLifecycleListener> objects : listenerServices) {
+            StreamLifecycleListener l;
+            try {
+                l = objects.getService();
+            } catch (RuntimeException e) {
+                LOG.warn("Stream listener {} unavailable for the {} of {}", objects.getServiceReference(), what, key, e);
+                continue;
+            }
+            if (l == null) {
+                continue;
+            }
+            try {
+                notify(l, what, key, event);
+            } finally {
+                objects.ungetService(l);
+            }
+        }
+    }
+
+    private static void notify(StreamLifecycleListener l, String what, StreamKey key,
+            java.util.function.Consumer<StreamLifecycleListener> event) {
+        try {
+            event.accept(l);
+        } catch (RuntimeException e) {
+            LOG.warn("Stream listener {} failed on the {} of {}", l, what, key, e);
+        }
     }
 
     @Override
@@ -72,13 +123,7 @@ public final class DefaultStreamHub implements StreamHub {
         }
         streamsStarted.incrementAndGet();
         LOG.info("Stream {} started", key);
-        for (StreamLifecycleListener l : listeners) {
-            try {
-                l.streamStarted(key);
-            } catch (RuntimeException e) {
-                LOG.warn("Stream listener {} failed on start of {}", l, key, e);
-            }
-        }
+        notifyListeners("start", key, l -> l.streamStarted(key));
         return stream;
     }
 
@@ -130,13 +175,7 @@ public final class DefaultStreamHub implements StreamHub {
             return;
         }
         LOG.info("Stream {} ended", stream.key());
-        for (StreamLifecycleListener l : listeners) {
-            try {
-                l.streamEnded(stream.key());
-            } catch (RuntimeException e) {
-                LOG.warn("Stream listener {} failed on end of {}", l, stream.key(), e);
-            }
-        }
+        notifyListeners("end", stream.key(), l -> l.streamEnded(stream.key()));
     }
 
     void countDropped(int packets) {

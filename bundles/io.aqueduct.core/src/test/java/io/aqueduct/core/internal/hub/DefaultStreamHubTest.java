@@ -231,6 +231,51 @@ class DefaultStreamHubTest {
     }
 
     @Test
+    void whiteboardListenersAreFetchedOnlyWhenAnEventFires() throws Exception {
+        List<String> events = new ArrayList<>();
+        StreamLifecycleListener listener = new StreamLifecycleListener() {
+            @Override
+            public void streamStarted(StreamKey key) {
+                events.add("started " + key);
+            }
+
+            @Override
+            public void streamEnded(StreamKey key) {
+                events.add("ended " + key);
+            }
+        };
+        AtomicInteger gets = new AtomicInteger();
+        AtomicInteger ungets = new AtomicInteger();
+        org.osgi.service.component.ComponentServiceObjects<StreamLifecycleListener> objects =
+                new org.osgi.service.component.ComponentServiceObjects<>() {
+                    @Override
+                    public StreamLifecycleListener getService() {
+                        gets.incrementAndGet();
+                        return listener;
+                    }
+
+                    @Override
+                    public void ungetService(StreamLifecycleListener service) {
+                        ungets.incrementAndGet();
+                    }
+
+                    @Override
+                    public org.osgi.framework.ServiceReference<StreamLifecycleListener> getServiceReference() {
+                        return null;
+                    }
+                };
+        hub.addListenerService(objects);
+        assertEquals(0, gets.get(), "binding does not fetch the service (it may need the hub itself)");
+        hub.publish(KEY).close();
+        assertEquals(List.of("started " + KEY, "ended " + KEY), events);
+        assertEquals(2, gets.get());
+        assertEquals(2, ungets.get());
+        hub.removeListenerService(objects);
+        hub.publish(KEY).close();
+        assertEquals(2, events.size());
+    }
+
+    @Test
     void theEndOfAStreamIsDeliveredAfterWhatWasQueued() throws Exception {
         List<String> events = new ArrayList<>();
         hub.addListener(new StreamLifecycleListener() {
