@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.h2.mvstore.MVStore;
 
 /**
  * A server speaking the MongoDB wire protocol on one address, its data in one H2 MVStore file
@@ -45,9 +46,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
             Files.createDirectories(dir);
         }
         H2Backend backend;
+        MVStore store = null;
         try {
-            backend = new H2Backend(file.toString());
+            store = MVStore.open(file.toString());
+            backend = new H2Backend(store); // reads every database in the file
         } catch (RuntimeException e) {
+            if (store != null) {
+                store.closeImmediately(); // else the file stays locked for the life of the JVM
+            }
             throw new StartException(StartException.Part.DATA_FILE, "cannot open the registry data file " + file
                     + ": " + rootMessage(e), e);
         }
@@ -144,6 +150,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private static String rootMessage(Throwable e) {
         Throwable t = rootCause(e);
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        if (t.getMessage() == null) {
+            return t.getClass().getSimpleName();
+        }
+        // "Address already in use" speaks for itself; "de.bwaldvogel...Document" does not
+        return t instanceof IOException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

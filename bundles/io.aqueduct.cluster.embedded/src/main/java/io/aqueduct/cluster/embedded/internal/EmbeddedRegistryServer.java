@@ -123,9 +123,7 @@ public final class EmbeddedRegistryServer implements HealthIndicator {
         try {
             wanted = Endpoint.parse(properties, home);
         } catch (InvalidSettingException e) {
-            Endpoint current = endpoint;
-            problem = "rejected " + e.getMessage() + "; keeping the previous settings"
-                    + (current != null && registry != null ? " (serving on " + current + ")" : "");
+            problem = "rejected " + e.getMessage() + "; keeping the previous settings";
             LOG.error("Registry configuration {}", problem);
             return;
         }
@@ -140,7 +138,7 @@ public final class EmbeddedRegistryServer implements HealthIndicator {
             String failed = problem;
             start(previous);
             if (registry != null) {
-                problem = failed + "; still serving on " + previous;
+                problem = failed + "; went back to the previous settings";
             } else {
                 problem = failed + "; and the previous settings failed too: " + problem;
             }
@@ -165,7 +163,11 @@ public final class EmbeddedRegistryServer implements HealthIndicator {
                 case ADDRESS -> "; free port " + wanted.port() + " or set another port (or host) in " + CONFIG_FILE;
                 case DATA_FILE -> "; stop whatever holds the file or set another path in " + CONFIG_FILE;
             };
-            LOG.error("Registry {}", problem);
+            if (e.part() == EmbeddedRegistry.StartException.Part.DATA_FILE) {
+                LOG.error("Registry {}", problem, e); // the trace says what H2 disliked
+            } else {
+                LOG.error("Registry {}", problem);
+            }
         } catch (IOException | RuntimeException e) {
             registry = null;
             problem = "cannot start on " + wanted + ": " + e + "; check the path setting in " + CONFIG_FILE;

@@ -97,7 +97,7 @@ class EmbeddedRegistryServerTest {
         HealthCheck check = server.check();
         assertThat(check.status()).isEqualTo(Status.DEGRADED);
         assertThat(check.message()).contains("port = 'not-a-port'", "keeping the previous settings",
-                "127.0.0.1:" + port);
+                "serving MongoDB wire protocol on 127.0.0.1:" + port);
         assertThat(server.registry()).isSameAs(before);
 
         // correcting it clears the problem without a restart
@@ -135,7 +135,8 @@ class EmbeddedRegistryServerTest {
             HealthCheck check = server.check();
             assertThat(check.status()).isEqualTo(Status.DEGRADED);
             assertThat(check.message()).contains("port " + other.getLocalPort(),
-                    "config/io.aqueduct.registry.embedded.cfg", "still serving on 127.0.0.1:" + port);
+                    "config/io.aqueduct.registry.embedded.cfg", "went back to the previous settings",
+                    "serving MongoDB wire protocol on 127.0.0.1:" + port);
             assertThat(server.registry().address().getPort()).isEqualTo(port);
         }
     }
