@@ -19,6 +19,12 @@ import org.h2.mvstore.MVStore;
  * of them: liveness comes from heartbeat times, never from TTL indexes.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
+    /** Loopback: the registry has no authentication, so it is not exposed unless asked. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 27017;
+    /** Relative to the Aqueduct home (the working directory when run by {@link #main}). */
+    public static final String DEFAULT_PATH = "data/registry.mv.db";
+
     private final MongoServer server;
     private final InetSocketAddress address;
     private final Path path;
@@ -95,9 +101,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
      * {@code 127.0.0.1 27017 data/registry.mv.db}. The data file is closed cleanly on SIGTERM / Ctrl-C.
      */
     public static void main(String[] args) throws Exception {
-        String host = args.length > 0 ? args[0] : EmbeddedRegistryServer.DEFAULT_HOST;
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : EmbeddedRegistryServer.DEFAULT_PORT;
-        Path path = Path.of(args.length > 2 ? args[2] : EmbeddedRegistryServer.DEFAULT_PATH);
+        String host = args.length > 0 ? args[0] : DEFAULT_HOST;
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_PORT;
+        Path path = Path.of(args.length > 2 ? args[2] : DEFAULT_PATH);
         EmbeddedRegistry registry;
         try {
             registry = start(host, port, path);

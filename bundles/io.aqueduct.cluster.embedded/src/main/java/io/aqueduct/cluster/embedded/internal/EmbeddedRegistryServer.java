@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = EmbeddedRegistryServer.Config.class)
 public final class EmbeddedRegistryServer implements HealthIndicator {
     static final String PID = "io.aqueduct.registry.embedded";
-    static final String DEFAULT_HOST = "127.0.0.1";
-    static final int DEFAULT_PORT = 27017;
-    static final String DEFAULT_PATH = "data/registry.mv.db";
+    static final String DEFAULT_HOST = EmbeddedRegistry.DEFAULT_HOST;
+    static final int DEFAULT_PORT = EmbeddedRegistry.DEFAULT_PORT;
+    static final String DEFAULT_PATH = EmbeddedRegistry.DEFAULT_PATH;
     private static final String CONFIG_FILE = "config/" + PID + ".cfg";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistryServer.class);
 
