@@ -1,0 +1,165 @@
+package io.aqueduct.cluster.embedded.internal;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.h2.mvstore.MVStore;
+
+/**
+ * A server speaking the MongoDB wire protocol on one address, its data in one H2 MVStore file
+ * (<a href="https://github.com/bwaldvogel/mongo-java-server">mongo-java-server</a> with its H2 backend). It needs no
+ * OSGi: the {@link EmbeddedRegistryServer} component wraps it, and {@link #main} runs it as a process of its own.
+ *
+ * <p>What it lacks compared with MongoDB: the {@code hello} command (drivers fall back to {@code isMaster}), TTL
+ * deletes, transactions, change streams (no oplog is enabled), authentication and TLS. The registry needs none
+ * of them: liveness comes from heartbeat times, never from TTL indexes.
+ */
+public final class EmbeddedRegistry implements AutoCloseable {
+    /** Loopback: the registry has no authentication, so it is not exposed unless asked. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 27017;
+    /** Relative to the Aqueduct home (the working directory when run by {@link #main}). */
+    public static final String DEFAULT_PATH = "data/registry.mv.db";
+
+    private final MongoServer server;
+    private final InetSocketAddress address;
+    private final Path path;
+
+    private EmbeddedRegistry(MongoServer server, InetSocketAddress address, Path path) {
+        this.server = server;
+        this.address = address;
+        this.path = path;
+    }
+
+    /**
+     * Opens (or creates) the data file and listens.
+     *
+     * @param host the address to bind; {@code 127.0.0.1} keeps the registry on this machine
+     * @param port the TCP port, or 0 for any free one (see {@link #address()})
+     * @param path the H2 MVStore file; its directory is created when missing
+     * @throws StartException with a message naming the file or the address when either cannot be used; nothing
+     *     is left open then
+     * @throws IOException when the file's directory cannot be created
+     */
+    public static EmbeddedRegistry start(String host, int port, Path path) throws IOException {
+        Path file = path.toAbsolutePath().normalize();
+        Path dir = file.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        H2Backend backend;
+        MVStore store = null;
+        try {
+            store = MVStore.open(file.toString());
+            backend = new H2Backend(store); // reads every database in the file
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.closeImmediately(); // else the file stays locked for the life of the JVM
+            }
+            throw new StartException(StartException.Part.DATA_FILE, "cannot open the registry data file " + file
+                    + ": " + rootMessage(e), e);
+        }
+        MongoServer server = new MongoServer(backend);
+        try {
+            server.bind(host, port); // on failure it shuts itself down, the backend with it
+        } catch (Exception e) { // Netty rethrows the BindException unchecked
+            backend.close();
+            throw new StartException(StartException.Part.ADDRESS, "cannot listen on " + host + " port " + port
+                    + ": " + rootMessage(e), e);
+        }
+        return new EmbeddedRegistry(server, server.getLocalAddress(), file);
+    }
+
+    /** Where it listens (the real port when started with port 0). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** A URI the MongoDB driver accepts, for example {@code mongodb://127.0.0.1:27017}. */
+    public String connectionString() {
+        String host = address.getHostString();
+        return "mongodb://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** The data file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Closes client connections, stops listening and closes the data file (committing what was written). */
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+
+    /**
+     * Runs a registry until the process is stopped: {@code EmbeddedRegistry [host [port [path]]]}, by default
+     * {@code 127.0.0.1 27017 data/registry.mv.db}. The data file is closed cleanly on SIGTERM / Ctrl-C.
+     */
+    public static void main(String[] args) throws Exception {
+        String host = args.length > 0 ? args[0] : DEFAULT_HOST;
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_PORT;
+        Path path = Path.of(args.length > 2 ? args[2] : DEFAULT_PATH);
+        EmbeddedRegistry registry;
+        try {
+            registry = start(host, port, path);
+        } catch (IOException e) {
+            System.err.println("registry: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registry.close();
+            stopped.countDown();
+        }, "registry-shutdown"));
+        System.out.println("registry: serving MongoDB wire protocol on " + registry.connectionString()
+                + ", data in " + registry.path());
+        stopped.await();
+    }
+
+    /** The registry could not start; {@link #part()} says whether the data file or the address was at fault. */
+    public static final class StartException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** What could not be used. */
+        public enum Part {
+            /** The H2 file: locked by another registry, unreadable, not an MVStore file. */
+            DATA_FILE,
+            /** The host and port: taken, or not an address of this machine. */
+            ADDRESS
+        }
+
+        private final Part part;
+
+        StartException(Part part, String message, Throwable cause) {
+            super(message, cause);
+            this.part = part;
+        }
+
+        public Part part() {
+            return part;
+        }
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = rootCause(e);
+        if (t.getMessage() == null) {
+            return t.getClass().getSimpleName();
+        }
+        // "Address already in use" speaks for itself; "de.bwaldvogel...Document" does not
+        return t instanceof IOException ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}
