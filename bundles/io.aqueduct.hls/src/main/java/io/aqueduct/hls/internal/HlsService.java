@@ -104,6 +104,8 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
     private final ScheduledThreadPoolExecutor executor;
     private volatile Options options;
     private volatile String problem;
+    /** Deactivated: no new feeds (a publish racing the shutdown would leave a subscription nobody drains). */
+    private volatile boolean closed;
 
     @Activate
     public HlsService(@Reference StreamHub hub, BundleContext context, Map<String, Object> properties) {
@@ -143,6 +145,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
 
     @Deactivate
     void deactivate() {
+        closed = true;
         for (Feed f : feeds.values()) {
             f.close();
         }
@@ -214,6 +217,9 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
 
     @Override
     public void streamStarted(StreamKey key) {
+        if (closed) {
+            return;
+        }
         Options o = options;
         feeds.computeIfAbsent(key, k -> new Feed(new HlsStream(k, o.hls(), HlsService::cmaf,
                 System::currentTimeMillis, System::nanoTime, o.disk()))).attach();
@@ -239,7 +245,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
         };
     }
 
-    /** One stream's HLS rendering and the subscription that feeds it. */
+    /** One stream's HLS rendering and the subscription that feeds it, one publication ("run") after another. */
     private final class Feed {
         final HlsStream stream;
         private SubscriptionDrain drain;
@@ -250,33 +256,54 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
             this.stream = stream;
         }
 
+        /** A new publication of the stream: the playlist goes on with it, after a discontinuity. */
         synchronized void attach() {
-            if (drain != null && drain.isActive()) {
+            if (closed) {
                 return;
             }
             if (removal != null) {
                 removal.cancel(false);
                 removal = null;
             }
+            if (drain != null && drain.isActive()) {
+                // a republish while the previous run's last packets are still queued: that tail is dropped, so
+                // the new run is not kept waiting behind it
+                drain.close();
+                segmenter.end();
+            }
             boolean video = hub.stream(stream.key()).map(i -> i.tracks().stream()
                     .map(Track::mediaType).anyMatch(MediaType.VIDEO::equals)).orElse(false);
             HlsSegmenter s = stream.newSegmenter(video);
             segmenter = s;
-            drain = SubscriptionDrain.start(hub, stream.key(), SUBSCRIPTION, executor, s::accept, this::finish)
-                    .orElse(null);
+            SubscriptionDrain[] run = new SubscriptionDrain[1];
+            run[0] = SubscriptionDrain.start(hub, stream.key(), SUBSCRIPTION, executor, s::accept,
+                    () -> finish(run[0])).orElse(null);
+            drain = run[0];
+            feeds.put(stream.key(), this);
             if (drain == null) {
                 LOG.debug("{} ended before HLS could subscribe", stream.key());
-                finish();
-                return;
+                finish(null);
             }
-            feeds.put(stream.key(), this);
         }
 
-        /** The stream ended: close the playlist, free the memory after the grace period. */
-        private synchronized void finish() {
-            segmenter.end();
-            stream.end();
-            removal = executor.schedule(this::remove, options.graceMillis(), TimeUnit.MILLISECONDS);
+        /**
+         * A run ended: close the playlist, free the memory after the grace period. Nothing when a newer run has
+         * taken over meanwhile (the drain of the old one finished late).
+         */
+        private synchronized void finish(SubscriptionDrain run) {
+            if (run != drain) {
+                return;
+            }
+            try {
+                segmenter.end();
+            } catch (RuntimeException e) {
+                LOG.warn("HLS of {}: the end of the stream failed: {}", stream.key(), e.toString(), e);
+            } finally {
+                stream.end();
+                if (!closed) {
+                    removal = executor.schedule(this::remove, options.graceMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
         }
 
         private synchronized void remove() {

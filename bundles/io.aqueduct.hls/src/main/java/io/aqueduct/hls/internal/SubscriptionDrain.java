@@ -67,7 +67,12 @@ public final class SubscriptionDrain {
     private void drain() {
         // the end action runs outside the lock: it may take locks of its own that close() callers hold
         if (drainQueued()) {
-            ended.run();
+            try {
+                ended.run();
+            } catch (RuntimeException e) {
+                // a task on a pool: an exception would vanish without this
+                LOG.warn("{}: finishing the subscription failed: {}", key, e.toString(), e);
+            }
         }
     }
 

@@ -118,7 +118,9 @@ public final class HlsServlet extends HttpServlet {
     }
 
     private static void classic(HttpServletResponse response, HlsStream stream) throws IOException {
-        if (!stream.hasTs()) {
+        HlsSnapshot snapshot = stream.snapshot();
+        boolean started = snapshot.growing() != null || !snapshot.segments().isEmpty();
+        if (started && !stream.hasTs()) {
             error(response, 404, "Stream " + stream.key() + " is HEVC, which HLS carries in fMP4 only: play "
                     + "ll.m3u8 or master.m3u8");
             return;
@@ -180,6 +182,11 @@ public final class HlsServlet extends HttpServlet {
             now.run();
             return;
         }
+        if (!request.isAsyncSupported()) {
+            // something in front of this servlet cannot park requests: answer with what there is
+            now.run();
+            return;
+        }
         if (!service.tryBlock()) {
             // 429, not 503: a player that gets it retries after a second, and it is no outage of this node
             response.setHeader("Retry-After", "1");
@@ -188,22 +195,30 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         Slot slot = new Slot();
-        request.setAttribute(SLOT, slot);
-        AsyncContext async = request.startAsync();
+        AsyncContext async;
+        try {
+            request.setAttribute(SLOT, slot);
+            async = request.startAsync();
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
         async.setTimeout(3L * stream.snapshot().targetDurationSeconds() * 1000);
         AtomicBoolean woken = new AtomicBoolean();
         Runnable wake = () -> {
             if (woken.compareAndSet(false, true)) {
-                async.dispatch();
+                dispatch(async);
             }
         };
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
-                if (stream.cancel(wake) && woken.compareAndSet(false, true)) {
+                // Jetty lets only this thread dispatch now: answer from here, whether or not a wake came meanwhile
+                stream.cancel(wake);
+                if (woken.compareAndSet(false, true)) {
                     request.setAttribute(TIMED_OUT, Boolean.TRUE);
-                    async.dispatch();
                 }
+                dispatch(async);
             }
 
             @Override
@@ -213,6 +228,7 @@ public final class HlsServlet extends HttpServlet {
 
             @Override
             public void onError(AsyncEvent event) {
+                woken.set(true);
                 stream.cancel(wake);
                 slot.release();
             }
@@ -223,6 +239,15 @@ public final class HlsServlet extends HttpServlet {
         });
         if (!stream.await(ready, wake)) {
             wake.run();
+        }
+    }
+
+    /** Hands a parked request back to the container; a request that has moved on (timed out, failed) stays put. */
+    private static void dispatch(AsyncContext async) {
+        try {
+            async.dispatch();
+        } catch (IllegalStateException e) {
+            // already dispatched or completed by the other side of a race: nothing left to do
         }
     }
 

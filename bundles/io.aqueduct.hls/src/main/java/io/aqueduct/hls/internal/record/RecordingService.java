@@ -60,10 +60,13 @@ public final class RecordingService implements StreamLifecycleListener, HealthIn
     private final Path defaultDirectory;
     private final ExecutorService executor;
     private final Map<StreamKey, Active> active = new ConcurrentHashMap<>();
+    /** Recordings whose stream has ended, still writing what was queued. */
+    private final List<Active> finishing = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<StreamRecording> failed = new ArrayList<>();
     private volatile StreamSelection selection = StreamSelection.parse("");
     private volatile Path directory;
     private volatile String problem;
+    private volatile boolean closed;
 
     private record Active(StreamRecording recording, SubscriptionDrain drain) {
     }
@@ -112,6 +115,7 @@ public final class RecordingService implements StreamLifecycleListener, HealthIn
 
     @Deactivate
     void deactivate() {
+        closed = true;
         for (StreamKey key : List.copyOf(active.keySet())) {
             stop(key);
         }
@@ -125,7 +129,7 @@ public final class RecordingService implements StreamLifecycleListener, HealthIn
 
     @Override
     public synchronized void streamStarted(StreamKey key) {
-        if (!selection.matches(key) || active.containsKey(key)) {
+        if (closed || !selection.matches(key) || active.containsKey(key)) {
             return;
         }
         StreamRecording recording = new StreamRecording(key, directory, System::currentTimeMillis);
@@ -133,10 +137,26 @@ public final class RecordingService implements StreamLifecycleListener, HealthIn
                 .ifPresent(drain -> active.put(key, new Active(recording, drain)));
     }
 
+    /**
+     * The publication ended: its recording finishes on its own once the queued packets are written, and a
+     * republish of the same key, which may come before that, starts a recording (a file) of its own.
+     */
+    @Override
+    public synchronized void streamEnded(StreamKey key) {
+        Active a = active.remove(key);
+        if (a != null) {
+            finishing.add(a);
+        }
+    }
+
     private void finished(StreamRecording recording) {
-        recording.end();
-        active.computeIfPresent(recording.key(), (k, a) -> a.recording() == recording ? null : a);
-        remember(recording);
+        try {
+            recording.end();
+        } finally {
+            active.computeIfPresent(recording.key(), (k, a) -> a.recording() == recording ? null : a);
+            finishing.removeIf(a -> a.recording() == recording);
+            remember(recording);
+        }
     }
 
     /** Finishes a recording whose stream is no longer selected; its file is closed properly. */
@@ -162,8 +182,12 @@ public final class RecordingService implements StreamLifecycleListener, HealthIn
         }
     }
 
+    /** Recordings in progress, those still finishing the end of their stream included. */
     public List<StreamRecording> active() {
-        return active.values().stream().map(Active::recording).toList();
+        List<StreamRecording> all = new ArrayList<>();
+        active.values().forEach(a -> all.add(a.recording()));
+        finishing.forEach(a -> all.add(a.recording()));
+        return all;
     }
 
     public Path directory() {

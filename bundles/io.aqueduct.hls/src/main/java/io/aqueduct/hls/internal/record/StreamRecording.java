@@ -66,12 +66,15 @@ public final class StreamRecording implements HlsSegmenter.Listener {
 
     /** Finishes the file: the stream ended or the recording was stopped. */
     public void end() {
-        if (!segmenterEnded) {
-            segmenterEnded = true;
-            segmenter.end();
+        try {
+            if (!segmenterEnded) {
+                segmenterEnded = true;
+                segmenter.end();
+            }
+        } finally {
+            ended = true;
+            closeFile();
         }
-        ended = true;
-        closeFile();
     }
 
     public boolean isEnded() {
@@ -102,9 +105,10 @@ public final class StreamRecording implements HlsSegmenter.Listener {
     @Override
     public void segmentStarted(long sequenceNumber, long startMicros, long arrivalNanos, boolean discontinuity,
             Collection<Track> t) {
-        if (writer != null && t.equals(tracks)) {
+        if (writer != null && t.equals(tracks) && !discontinuity) {
             return;
         }
+        // a new configuration, or timestamps that jumped: the next file
         closeFile();
         tracks = t;
         try {

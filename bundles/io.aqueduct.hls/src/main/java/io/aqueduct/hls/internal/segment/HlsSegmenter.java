@@ -30,9 +30,10 @@ import java.util.function.LongSupplier;
  * that keyframe's. When only audio comes for {@link HlsSettings#audioOnlyAfterMicros()}, the stream is audio-only
  * and starts with its first held audio frame.
  *
- * <p><b>Discontinuities:</b> a track that changes (a new codec configuration, a track that appears) or a timestamp
- * jump (backwards, or forwards by more than {@value #MAX_JUMP_MICROS} us) makes the next keyframe start a segment
- * flagged as a discontinuity.
+ * <p><b>Discontinuities:</b> a track that changes (a new codec configuration, a track that appears) makes the next
+ * keyframe start a segment flagged as a discontinuity. A timestamp jump (backwards, or forwards by more than
+ * {@value #MAX_JUMP_MICROS} us) ends the segment where its last frame ends and starts over as at the beginning of the
+ * stream, flagged as a discontinuity. After a discontinuity sequence numbers go on by one, whatever the timestamps.
  *
  * <p>Not thread-safe: one segmenter per stream, fed from one thread. Packets passed to {@link #accept} are borrowed;
  * those the segmenter keeps it retains, and hands them on to {@link Listener#partCompleted} with that reference.
@@ -153,8 +154,9 @@ public final class HlsSegmenter {
             lastClockDts = Long.MIN_VALUE;
             cutPending = true;
         }
-        if (videoMode ? type == MediaType.VIDEO : type == MediaType.AUDIO) {
-            clockPacket(packet);
+        if ((videoMode ? type == MediaType.VIDEO : type == MediaType.AUDIO) && !clockPacket(packet)) {
+            waitForStart(packet, arrivalNanos);
+            return;
         }
         part.add(packet.retain());
         partArrivals.add(arrivalNanos);
@@ -163,24 +165,44 @@ public final class HlsSegmenter {
         }
     }
 
-    private void clockPacket(MediaPacket packet) {
+    /** Cuts parts and segments on the clock track; false when a timestamp jump restarted the segmenter. */
+    private boolean clockPacket(MediaPacket packet) {
         long dts = packet.dts();
         if (lastClockDts != Long.MIN_VALUE
                 && (dts < lastClockDts || dts - lastClockDts > MAX_JUMP_MICROS)) {
-            cutPending = true;
-            discontinuityPending = true;
-            clockDelta = 0;
-        } else if (lastClockDts != Long.MIN_VALUE && dts > lastClockDts) {
+            // the old timeline ends where its last frame ends, not at the new timestamp
+            long end = lastClockDts + Math.max(clockDelta, 1);
+            completePart(end);
+            listener.segmentCompleted(end);
+            restartAfterJump();
+            return false;
+        }
+        if (lastClockDts != Long.MIN_VALUE && dts > lastClockDts) {
             clockDelta = dts - lastClockDts;
         }
         lastClockDts = dts;
-        boolean randomAccess = videoMode ? packet.isKeyframe() : true;
+        // without keyframes for four target durations, cut anyway: memory stays bounded, players get a hiccup
+        boolean randomAccess = !videoMode || packet.isKeyframe()
+                || dts - segmentStart >= 4 * settings.targetDurationMicros();
         if (randomAccess && (cutPending || slot(dts, settings.targetDurationMicros()) > segmentSlot)) {
             cut(dts);
         } else if (!part.isEmpty() && dts + clockDelta - partStart > settings.partTargetMicros()) {
             completePart(dts);
             partStart = dts;
         }
+        return true;
+    }
+
+    /**
+     * After a timestamp jump: wait for a random access point as at the start, then go on with the next sequence
+     * number after a discontinuity.
+     */
+    private void restartAfterJump() {
+        started = false;
+        discontinuityPending = true;
+        cutPending = false;
+        lastClockDts = Long.MIN_VALUE;
+        clockDelta = 0;
     }
 
     private void cut(long dts) {
@@ -238,7 +260,11 @@ public final class HlsSegmenter {
         long startDts = packets.get(index).dts();
         started = true;
         videoMode = video;
-        nextSequenceNumber = Math.max(nextSequenceNumber, slot(startDts, settings.targetDurationMicros()));
+        if (!discontinuityPending) {
+            // a new stream: numbered by its timestamps; after a discontinuity numbers simply go on, since
+            // playlists number segments implicitly and a gap would shift every name after it
+            nextSequenceNumber = Math.max(nextSequenceNumber, slot(startDts, settings.targetDurationMicros()));
+        }
         arrival = arrivals.get(index);
         startSegment(startDts);
         for (int i = 0; i < packets.size(); i++) {

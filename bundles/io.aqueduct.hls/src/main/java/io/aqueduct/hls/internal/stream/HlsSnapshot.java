@@ -74,7 +74,16 @@ public record HlsSnapshot(StreamKey key, List<Segment> segments, Segment growing
             return null;
         }
         long index = msn - segments.get(0).sequenceNumber();
-        return index >= 0 && index < segments.size() ? segments.get((int) index) : null;
+        if (index >= 0 && index < segments.size() && segments.get((int) index).sequenceNumber() == msn) {
+            return segments.get((int) index);
+        }
+        // numbers are contiguous but for a segment that could not be muxed at all: look, never guess
+        for (Segment s : segments) {
+            if (s.sequenceNumber() == msn) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** A part of a complete segment in memory or of the growing one. */

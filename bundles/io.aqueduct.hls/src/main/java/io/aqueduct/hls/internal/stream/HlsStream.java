@@ -60,6 +60,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
     private final Set<Integer> carried = new HashSet<>();
     private Collection<Track> tracks = List.of();
     private TsSegmentWriter ts;
+    /** Whether the current tracks have an MPEG-TS rendering; read by HTTP threads. */
+    private volatile boolean tsAvailable = true;
     private FragmentMuxer fmp4;
     private InitSection init;
     private ByteBuf tsBuffer;
@@ -228,6 +230,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
                 LOG.debug("{}: no MPEG-TS rendering: {}", key, e.getMessage());
             }
         }
+        tsAvailable = ts != null;
         problem = problems.isEmpty() ? null : String.join("; ", problems);
         if (problem != null) {
             LOG.warn("{}", problem);
@@ -236,7 +239,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
 
     /** Whether the classic (MPEG-TS) playlist can serve this stream: H.264 and AAC only. */
     public boolean hasTs() {
-        return ts != null;
+        return tsAvailable;
     }
 
     private void noteArrival(long arrivalNanos, long dtsMicros) {

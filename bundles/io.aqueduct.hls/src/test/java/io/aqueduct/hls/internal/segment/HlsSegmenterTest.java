@@ -241,6 +241,30 @@ class HlsSegmenterTest {
         assertThat(r.segments).extracting(Recorder.Segment::discontinuity)
                 .containsExactly(false, false, false, true, false);
         assertThat(r.segments.get(3).start()).isZero();
+        // the segment before the jump ends with its last frame, not at the new timestamp
+        assertThat(r.segments.get(2).end()[0]).isBetween(4_099_000L, 4_100_000L);
+    }
+
+    @Test
+    void aJumpForwardEndsTheSegmentWithItsLastFrameAndNumbersGoOnByOne() {
+        List<MediaPacket> in = packets(0, 4_100_000, 30, 60, true, true);
+        in.addAll(packets(3_600_000_000L, 4_100_000, 30, 60, true, true));
+        Recorder r = run(in, 0, true);
+        // numbered on from 3, not from the slot of 3600 s
+        assertThat(r.segments).extracting(Recorder.Segment::msn).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(r.segments.get(2).end()[0]).isBetween(4_099_000L, 4_100_000L);
+        assertThat(r.segments.get(3).start()).isEqualTo(3_600_000_000L);
+        assertThat(r.segments.get(3).discontinuity()).isTrue();
+        assertThat(r.complete()).allMatch(seg -> seg.end()[0] - seg.start() <= 2_100_000L);
+    }
+
+    @Test
+    void withoutKeyframesSegmentsAreCutAfterFourTargetDurations() {
+        // one keyframe, then 20 s of inter frames (an encoder that sends keyframes only on request)
+        List<MediaPacket> in = packets(0, 20_000_000, 30, 100_000, true, true);
+        Recorder r = run(in, 0, true);
+        assertThat(r.complete()).isNotEmpty()
+                .allMatch(seg -> seg.end()[0] - seg.start() <= 8_100_000L);
     }
 
     @Test
