@@ -59,17 +59,17 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
     public @interface Config {
         @AttributeDefinition(name = "Target duration (ms)", description = "Segments are cut at the first keyframe "
                 + "of every slot of this much stream time; set the encoder's keyframe interval to it or less")
-        long target_duration_ms() default 2000;
+        long target_duration_ms() default HlsSettings.DEFAULT_TARGET_DURATION_MS;
 
         @AttributeDefinition(name = "Part target (ms)", description = "Longest LL-HLS partial segment")
-        long part_target_ms() default 334;
+        long part_target_ms() default HlsSettings.DEFAULT_PART_TARGET_MS;
 
         @AttributeDefinition(description = "Complete segments listed in a live playlist")
-        int window() default 6;
+        int window() default HlsSettings.DEFAULT_WINDOW;
 
         @AttributeDefinition(name = "Grace period (ms)", description = "How long an ended stream's playlist stays "
                 + "(with EXT-X-ENDLIST) before its memory is freed; a republish within it continues the playlist")
-        long grace_ms() default 30_000;
+        long grace_ms() default DEFAULT_GRACE_MS;
 
         @AttributeDefinition(name = "Disk path", description = "Also write complete segments and playlists as "
                 + "files under <path>/<app>/<stream>/ (relative to the Aqueduct home), for a web server that "
@@ -78,18 +78,21 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
 
         @AttributeDefinition(name = "Blocked requests", description = "Most LL-HLS blocking requests parked at "
                 + "once on this node; more are answered 503 at once")
-        int max_blocked_requests() default 10_000;
+        int max_blocked_requests() default DEFAULT_MAX_BLOCKED;
     }
+
+    static final long DEFAULT_GRACE_MS = 30_000;
+    static final int DEFAULT_MAX_BLOCKED = 10_000;
 
     /** The settings this service runs with. */
     public record Options(HlsSettings hls, long graceMillis, int maxBlocked, Path disk) {
         static Options parse(Map<String, ?> properties, Path home) {
             Settings s = Settings.of(PID, properties);
-            long target = s.duration("target.duration.ms", 2000, 500, 30_000);
-            long part = s.duration("part.target.ms", 334, 50, target);
-            int window = s.integer("window", 6, 2, 100);
-            long grace = s.duration("grace.ms", 30_000, 0, 3_600_000);
-            int blocked = s.integer("max.blocked.requests", 10_000, 0, 1_000_000);
+            long target = s.duration("target.duration.ms", HlsSettings.DEFAULT_TARGET_DURATION_MS, 500, 30_000);
+            long part = s.duration("part.target.ms", HlsSettings.DEFAULT_PART_TARGET_MS, 50, target);
+            int window = s.integer("window", HlsSettings.DEFAULT_WINDOW, 2, 100);
+            long grace = s.duration("grace.ms", DEFAULT_GRACE_MS, 0, 3_600_000);
+            int blocked = s.integer("max.blocked.requests", DEFAULT_MAX_BLOCKED, 0, 1_000_000);
             String disk = s.string("disk.path", "").trim();
             HlsSettings hls = new HlsSettings(target * 1000, part * 1000, window,
                     HlsSettings.DEFAULTS.audioOnlyAfterMicros());

@@ -10,7 +10,12 @@ package io.aqueduct.hls.internal.segment;
  */
 public record HlsSettings(long targetDurationMicros, long partTargetMicros, int windowSegments,
         long audioOnlyAfterMicros) {
-    public static final HlsSettings DEFAULTS = new HlsSettings(2_000_000, 333_334, 6, 1_000_000);
+    public static final long DEFAULT_TARGET_DURATION_MS = 2000;
+    /** Ten 30 fps frames with millisecond timestamps last 333 or 334 ms: every part of a 2 s segment holds ten. */
+    public static final long DEFAULT_PART_TARGET_MS = 334;
+    public static final int DEFAULT_WINDOW = 6;
+    public static final HlsSettings DEFAULTS = new HlsSettings(DEFAULT_TARGET_DURATION_MS * 1000,
+            DEFAULT_PART_TARGET_MS * 1000, DEFAULT_WINDOW, 1_000_000);
 
     public HlsSettings {
         if (targetDurationMicros < 500_000 || partTargetMicros < 50_000 || partTargetMicros > targetDurationMicros

@@ -102,8 +102,8 @@ class HlsStreamTest {
         assertThat(growing.sequenceNumber()).isEqualTo(2);
         assertThat(growing.parts()).hasSize(2);
         assertThat(ll).contains("#EXT-X-VERSION:6\n", "#EXT-X-TARGETDURATION:2\n",
-                "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.000,HOLD-BACK=6.000\n",
-                "#EXT-X-PART-INF:PART-TARGET=0.33333\n", "#EXT-X-MEDIA-SEQUENCE:0\n",
+                "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.002,HOLD-BACK=6.000\n",
+                "#EXT-X-PART-INF:PART-TARGET=0.33400\n", "#EXT-X-MEDIA-SEQUENCE:0\n",
                 "#EXT-X-MAP:URI=\"" + growing.init().name() + "\"\n",
                 "#EXT-X-PART:DURATION=0.33333,URI=\"0.0.m4s\",INDEPENDENT=YES\n",
                 "#EXT-X-PART:DURATION=0.33333,URI=\"0.1.m4s\"\n",
