@@ -161,7 +161,7 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         HlsSnapshot now = stream.snapshot();
-        if (msn < 0 || part < -1 || (partParam != null && part < 0)) {
+        if (msn < 0 || (partParam != null && part < 0)) {
             error(response, 400, "_HLS_msn and _HLS_part must be non-negative integers");
             return;
         }

@@ -36,18 +36,21 @@ public final class RecordingsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StringBuilder json = new StringBuilder("{\"directory\":").append(JsonResponse.quote(service.directory().toString()))
+        StringBuilder json = new StringBuilder("{\"directory\":")
+                .append(JsonResponse.quote(service.directory().toString()))
                 .append(",\"recordings\":[");
         List<StreamRecording> active = service.active();
         for (int i = 0; i < active.size(); i++) {
             StreamRecording r = active.get(i);
             List<Path> files = r.files();
             json.append(i == 0 ? "" : ",").append("{\"stream\":").append(JsonResponse.quote(r.key().toString()))
-                    .append(",\"file\":").append(files.isEmpty() ? "null" : JsonResponse.quote(files.get(files.size() - 1)
+                    .append(",\"file\":")
+                    .append(files.isEmpty() ? "null" : JsonResponse.quote(files.get(files.size() - 1)
                             .toString()))
                     .append(",\"startSeconds\":").append(String.format(Locale.ROOT, "%.3f", r.startSeconds()))
                     .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", r.seconds()))
-                    .append(",\"failure\":").append(r.failure() == null ? "null" : JsonResponse.quote(r.failure())).append('}');
+                    .append(",\"failure\":").append(r.failure() == null ? "null" : JsonResponse.quote(r.failure()))
+                    .append('}');
         }
         json.append("]}\n");
         JsonResponse.write(response, json);

@@ -149,7 +149,8 @@ public final class MediaPlaylistWriter {
         if (seg.discontinuity()) {
             s.append("#EXT-X-DISCONTINUITY\n");
         }
-        s.append("#EXT-X-PROGRAM-DATE-TIME:").append(DATE_TIME.format(Instant.ofEpochMilli(seg.programDateTimeMillis())))
+        s.append("#EXT-X-PROGRAM-DATE-TIME:")
+                .append(DATE_TIME.format(Instant.ofEpochMilli(seg.programDateTimeMillis())))
                 .append('\n');
     }
 

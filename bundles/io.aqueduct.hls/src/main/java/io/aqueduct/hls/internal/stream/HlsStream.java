@@ -27,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -117,27 +118,26 @@ public final class HlsStream implements HlsSegmenter.Listener {
     private record Rendered(HlsSnapshot snapshot, byte[] bytes) {
     }
 
-    private volatile Rendered classic;
-    private volatile Rendered lowLatency;
+    private final AtomicReference<Rendered> classic = new AtomicReference<>();
+    private final AtomicReference<Rendered> lowLatency = new AtomicReference<>();
 
     /** The classic playlist of the current snapshot, rendered once per snapshot. */
     public byte[] classicPlaylist() {
-        HlsSnapshot s = snapshot;
-        Rendered r = classic;
-        if (r == null || r.snapshot() != s) {
-            r = new Rendered(s, s.classicPlaylist().getBytes(StandardCharsets.UTF_8));
-            classic = r;
-        }
-        return r.bytes();
+        return rendered(classic, HlsSnapshot::classicPlaylist);
     }
 
     /** The LL-HLS playlist of the current snapshot without rendition reports, rendered once per snapshot. */
     public byte[] lowLatencyPlaylist() {
+        return rendered(lowLatency, s -> s.lowLatencyPlaylist(List.of()));
+    }
+
+    private byte[] rendered(AtomicReference<Rendered> cache, Function<HlsSnapshot, String> render) {
         HlsSnapshot s = snapshot;
-        Rendered r = lowLatency;
+        Rendered r = cache.get();
         if (r == null || r.snapshot() != s) {
-            r = new Rendered(s, s.lowLatencyPlaylist(List.of()).getBytes(StandardCharsets.UTF_8));
-            lowLatency = r;
+            // two threads may render the same snapshot at once: same bytes, either may stay
+            r = new Rendered(s, render.apply(s).getBytes(StandardCharsets.UTF_8));
+            cache.set(r);
         }
         return r.bytes();
     }
@@ -334,7 +334,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
             }
             publish(false);
             if (disk != null) {
-                disk.segmentCompleted(snapshot);
+                disk.segmentCompleted(snapshot, tsAvailable ? classicPlaylist() : null);
             }
         } finally {
             if (buffer != null) {
@@ -357,7 +357,7 @@ public final class HlsStream implements HlsSegmenter.Listener {
         growing = null;
         publish(true);
         if (disk != null) {
-            disk.ended(snapshot);
+            disk.ended(snapshot, tsAvailable ? classicPlaylist() : null);
         }
     }
 

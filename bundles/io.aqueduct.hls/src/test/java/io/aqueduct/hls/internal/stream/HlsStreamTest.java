@@ -325,6 +325,25 @@ class HlsStreamTest {
     }
 
     @Test
+    void anHevcStreamOnDiskHasNoClassicPlaylistAndNoTsFiles(@TempDir Path root) throws Exception {
+        Track hevc = Track.video(0, Codec.H265).config(new byte[] {1}).size(1280, 720).build();
+        HlsStream stream = new HlsStream(KEY, HlsSettings.DEFAULTS, HlsStreamTest::fakeMuxer, wallClock::get,
+                nanos::get, root);
+        HlsSegmenter segmenter = stream.newSegmenter(true);
+        List<MediaPacket> in = new ArrayList<>();
+        for (int n = 0; n < 130; n++) {
+            in.add(SyntheticStream.videoFrame(hevc, n * 33_333L, n * 33_333L, n % 60 == 0, 100));
+        }
+        feed(segmenter, in);
+        Path dir = root.resolve("live").resolve("cam");
+        assertThat(dir.resolve("0.m4s")).exists();
+        assertThat(dir.resolve("ll.m3u8")).exists();
+        assertThat(dir.resolve("index.m3u8")).doesNotExist();
+        assertThat(dir.resolve("0.ts")).doesNotExist();
+        segmenter.end();
+    }
+
+    @Test
     void aDiskThatCannotBeWrittenIsReportedAndMemoryServingGoesOn(@TempDir Path root) throws Exception {
         Path file = Files.writeString(root.resolve("not-a-directory"), "x");
         HlsStream stream = new HlsStream(KEY, HlsSettings.DEFAULTS, HlsStreamTest::fakeMuxer, wallClock::get,
