@@ -63,14 +63,18 @@ public final class HlsSegmenter {
         void segmentCompleted(long endMicros);
     }
 
+    /** A packet and when it reached the segmenter. */
+    private record Arrived(MediaPacket packet, long nanos) {
+    }
+
     private final HlsSettings settings;
     private final Listener listener;
     private final LongSupplier nanoClock;
     private final Map<Integer, Track> tracks = new LinkedHashMap<>();
-    private final List<MediaPacket> held = new ArrayList<>();
-    private final List<Long> heldArrivals = new ArrayList<>();
-    private final List<MediaPacket> part = new ArrayList<>();
-    private final List<Long> partArrivals = new ArrayList<>();
+    /** Packets waiting for the stream to start (retained). */
+    private final List<Arrived> held = new ArrayList<>();
+    /** The part being filled (retained). */
+    private final List<Arrived> part = new ArrayList<>();
 
     private boolean started;
     private boolean videoMode;
@@ -115,10 +119,6 @@ public final class HlsSegmenter {
         return droppedBeforeStart;
     }
 
-    public boolean isStarted() {
-        return started;
-    }
-
     /** Feeds one packet (borrowed: the segmenter retains what it keeps). Data packets are ignored. */
     public void accept(MediaPacket packet) {
         if (packet.mediaType() != MediaType.DATA) {
@@ -158,8 +158,7 @@ public final class HlsSegmenter {
             waitForStart(packet, arrivalNanos);
             return;
         }
-        part.add(packet.retain());
-        partArrivals.add(arrivalNanos);
+        part.add(new Arrived(packet.retain(), arrivalNanos));
         if (packet.isVideoKeyframe() || !videoMode) {
             partIndependent = true;
         }
@@ -220,27 +219,25 @@ public final class HlsSegmenter {
             droppedBeforeStart++;
             return;
         }
-        held.add(packet.retain());
-        heldArrivals.add(arrivalNanos);
+        held.add(new Arrived(packet.retain(), arrivalNanos));
         int key = firstHeldKeyframe();
-        boolean audio = held.stream().anyMatch(p -> p.mediaType() == MediaType.AUDIO);
+        boolean audio = held.stream().anyMatch(a -> a.packet().mediaType() == MediaType.AUDIO);
         if (key >= 0) {
-            if (audio || packet.dts() - held.get(key).dts() >= settings.audioOnlyAfterMicros()) {
+            if (audio || packet.dts() - held.get(key).packet().dts() >= settings.audioOnlyAfterMicros()) {
                 startFrom(key, true);
             }
-        } else if (!sawVideo && packet.dts() - held.get(0).dts() >= settings.audioOnlyAfterMicros()) {
+        } else if (!sawVideo && packet.dts() - held.get(0).packet().dts() >= settings.audioOnlyAfterMicros()) {
             startFrom(0, false);
-        } else if (packet.dts() - held.get(0).dts() > 4 * settings.targetDurationMicros()) {
+        } else if (packet.dts() - held.get(0).packet().dts() > 4 * settings.targetDurationMicros()) {
             // video was announced but does not come: keep only the newest audio
-            held.remove(0).release();
-            heldArrivals.remove(0);
+            held.remove(0).packet().release();
             droppedBeforeStart++;
         }
     }
 
     private int firstHeldKeyframe() {
         for (int i = 0; i < held.size(); i++) {
-            if (held.get(i).isVideoKeyframe()) {
+            if (held.get(i).packet().isVideoKeyframe()) {
                 return i;
             }
         }
@@ -249,15 +246,13 @@ public final class HlsSegmenter {
 
     /** Starts the first segment at held packet {@code index} and replays what is held from there. */
     private void startFrom(int index, boolean video) {
-        List<MediaPacket> packets = new ArrayList<>(held);
-        List<Long> arrivals = new ArrayList<>(heldArrivals);
+        List<Arrived> packets = List.copyOf(held);
         held.clear();
-        heldArrivals.clear();
         tracks.clear();
-        for (MediaPacket p : packets) {
-            tracks.put(p.track().id(), p.track());
+        for (Arrived a : packets) {
+            tracks.put(a.packet().track().id(), a.packet().track());
         }
-        long startDts = packets.get(index).dts();
+        long startDts = packets.get(index).packet().dts();
         started = true;
         videoMode = video;
         if (!discontinuityPending) {
@@ -265,14 +260,14 @@ public final class HlsSegmenter {
             // playlists number segments implicitly and a gap would shift every name after it
             nextSequenceNumber = Math.max(nextSequenceNumber, slot(startDts, settings.targetDurationMicros()));
         }
-        arrival = arrivals.get(index);
+        arrival = packets.get(index).nanos();
         startSegment(startDts);
         for (int i = 0; i < packets.size(); i++) {
-            MediaPacket p = packets.get(i);
+            MediaPacket p = packets.get(i).packet();
             // audio held from before the keyframe stays when its timestamp is not before it
             boolean keep = p.mediaType() == MediaType.VIDEO ? i >= index : p.dts() >= startDts;
             if (keep) {
-                accept(p, arrivals.get(i));
+                accept(p, packets.get(i).nanos());
             } else {
                 droppedBeforeStart++;
             }
@@ -295,13 +290,13 @@ public final class HlsSegmenter {
         if (part.isEmpty()) {
             return;
         }
-        long[] arrivals = new long[partArrivals.size()];
+        long[] arrivals = new long[part.size()];
+        List<MediaPacket> packets = new ArrayList<>(part.size());
         for (int i = 0; i < arrivals.length; i++) {
-            arrivals[i] = partArrivals.get(i);
+            arrivals[i] = part.get(i).nanos();
+            packets.add(part.get(i).packet());
         }
-        List<MediaPacket> packets = List.copyOf(part);
         part.clear();
-        partArrivals.clear();
         boolean independent = partIndependent;
         partIndependent = false;
         listener.partCompleted(packets, arrivals, partStart, Math.max(endMicros, partStart + 1), independent);
@@ -314,16 +309,15 @@ public final class HlsSegmenter {
             completePart(end);
             listener.segmentCompleted(end);
         }
-        held.forEach(MediaPacket::release);
+        held.forEach(a -> a.packet().release());
         held.clear();
-        heldArrivals.clear();
         started = false;
     }
 
     private long lastDtsInPart() {
         long last = Long.MIN_VALUE;
-        for (MediaPacket p : part) {
-            last = Math.max(last, p.dts());
+        for (Arrived a : part) {
+            last = Math.max(last, a.packet().dts());
         }
         return last;
     }

@@ -78,8 +78,9 @@ public final class HlsStream implements HlsSegmenter.Listener {
      * became available.
      */
     private long arrivalOffsetMillis = Long.MAX_VALUE;
-    private long muxErrors;
-    private String problem;
+    /** Written by the muxing thread, read by the stats. */
+    private volatile long muxErrors;
+    private volatile String problem;
 
     private final Object lock = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
