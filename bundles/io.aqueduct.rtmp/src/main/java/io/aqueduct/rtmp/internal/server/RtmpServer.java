@@ -1,6 +1,7 @@
 package io.aqueduct.rtmp.internal.server;
 
 import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.access.PublishAdmission;
 import io.aqueduct.api.access.StreamAccessPolicy;
 import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.config.Settings;
@@ -25,10 +26,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -87,8 +91,12 @@ public final class RtmpServer implements HealthIndicator {
         return Settings.of(PID, properties).duration("flush.interval.ms", DEFAULT_FLUSH_INTERVAL_MS, 0, 1000);
     }
 
+    /** How long a publish waits for the {@link PublishAdmission} services before it is refused. */
+    static final long ADMISSION_TIMEOUT_SECONDS = 10;
+
     private final StreamHub hub;
     private final List<StreamAccessPolicy> policies = new CopyOnWriteArrayList<>();
+    private final List<PublishAdmission> admissions = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private EventLoopGroup loops;
     private Channel listener;
@@ -110,6 +118,15 @@ public final class RtmpServer implements HealthIndicator {
 
     void removePolicy(StreamAccessPolicy policy) {
         policies.remove(policy);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAdmission(PublishAdmission admission) {
+        admissions.add(admission);
+    }
+
+    void removeAdmission(PublishAdmission admission) {
+        admissions.remove(admission);
     }
 
     @Activate
@@ -223,6 +240,40 @@ public final class RtmpServer implements HealthIndicator {
     /** The first refusal of any policy, or null. */
     String checkPublish(AccessRequest request) {
         return firstRefusal(p -> p.checkPublish(request));
+    }
+
+    /**
+     * Asks every {@link PublishAdmission}, all at once.
+     *
+     * @return null when there is none to ask (publish at once), else a stage completed with the first refusal
+     *         in registration order, or null when all admit; an admission that does not answer within
+     *         {@value #ADMISSION_TIMEOUT_SECONDS} s refuses
+     */
+    CompletionStage<String> admitPublish(AccessRequest request) {
+        List<PublishAdmission> asked = List.copyOf(admissions);
+        if (asked.isEmpty()) {
+            return null;
+        }
+        List<CompletableFuture<String>> answers = new ArrayList<>();
+        for (PublishAdmission a : asked) {
+            CompletableFuture<String> answer;
+            try {
+                answer = a.admitPublish(request).toCompletableFuture();
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answers.add(answer.copy().completeOnTimeout("the publish check did not answer within "
+                    + ADMISSION_TIMEOUT_SECONDS + " s", ADMISSION_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            for (CompletableFuture<String> answer : answers) {
+                String refusal = answer.join();
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
+            return null;
+        });
     }
 
     String checkPlay(AccessRequest request) {

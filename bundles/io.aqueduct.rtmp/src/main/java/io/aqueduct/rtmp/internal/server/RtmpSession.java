@@ -31,6 +31,8 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -67,6 +69,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
 
     private Publication publication;
     private FlvToMedia mapper;
+    /** A publish waits for the {@code PublishAdmission} services (a registry round trip). */
+    private boolean admitting;
 
     private Subscription subscription;
     private int playStreamId;
@@ -220,15 +224,45 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         if (stream == null) {
             return;
         }
-        if (publication != null) {
-            fail(streamId, "NetStream.Publish.BadName", "this connection is already publishing " + publication.key());
+        if (publication != null || admitting) {
+            fail(streamId, "NetStream.Publish.BadName", "this connection is already publishing "
+                    + (publication != null ? publication.key() : "a stream"));
             return;
         }
-        String refused = server.checkPublish(request(stream));
+        AccessRequest request = request(stream);
+        String refused = server.checkPublish(request);
         if (refused != null) {
             fail(streamId, "NetStream.Publish.Denied", "publishing " + stream.key() + " is not allowed: " + refused);
             return;
         }
+        CompletionStage<String> admission = server.admitPublish(request);
+        if (admission == null) {
+            startPublishing(streamId, stream);
+            return;
+        }
+        // Media that arrives meanwhile is dropped (publication is null); encoders wait for Publish.Start anyway.
+        admitting = true;
+        admission.whenComplete((refusal, error) -> ctx.executor().execute(() -> {
+            admitting = false;
+            if (!ctx.channel().isActive()) {
+                return; // the publisher left while it waited
+            }
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warn("RTMP {}: the publish check of {} failed", remote(), stream.key(), cause);
+                fail(streamId, "NetStream.Publish.Denied", "publishing " + stream.key()
+                        + " could not be checked (" + cause + "); try again");
+            } else if (refusal != null) {
+                fail(streamId, "NetStream.Publish.Denied", "publishing " + stream.key() + " is not allowed: "
+                        + refusal);
+            } else {
+                startPublishing(streamId, stream);
+            }
+        }));
+    }
+
+    private void startPublishing(int streamId, StreamName stream) {
         try {
             publication = server.hub().publish(stream.key());
         } catch (StreamAlreadyLiveException e) {
