@@ -1,10 +1,12 @@
 package io.aqueduct.launcher;
 
+import io.aqueduct.cluster.mongo.internal.MongoTarget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,13 +15,15 @@ import java.util.Locale;
  * The {@code mode} and {@code password} commands of {@code bin/aqueduct}. They only edit files in
  * {@code config/}; FileInstall applies the change to a running node, and a stopped node reads it at start.
  *
- * <p>Usage: {@code AdminCommand <home> mode standalone | mode cluster <mongo> [--role origin|edge|lb]} and
+ * <p>Usage: {@code AdminCommand <home> mode standalone | mode cluster <mongo> [--role origin|edge|lb]
+ * [--registry-port P]} and
  * {@code AdminCommand <home> password [new-password | -]} ({@code -} reads the password from standard input,
  * which keeps it out of the process list and the shell history). Exit status 0 on success, 2 when the
  * arguments are rejected (nothing is changed then), 1 when a file cannot be written.
  */
 public final class AdminCommand {
     static final String NODE_FILE = "io.aqueduct.node.cfg";
+    static final String EMBEDDED_FILE = "io.aqueduct.registry.embedded.cfg";
     static final int OK = 0;
     static final int FAILED = 1;
     static final int REJECTED = 2;
@@ -78,50 +82,105 @@ public final class AdminCommand {
                 cfg.remove("mongo.uri");
                 cfg.save();
                 out.println("mode = standalone written to " + file);
+                stopEmbeddedRegistry(); // after: the node leaves the registry before it goes
                 return OK;
             }
             case "cluster" -> {
-                String mongo = null;
-                String role = "origin";
-                for (int i = 1; i < args.size(); i++) {
-                    String a = args.get(i);
-                    if (a.equals("--role")) {
-                        if (i + 1 >= args.size()) {
-                            return reject("--role needs a value: origin, edge or lb");
-                        }
-                        role = args.get(++i);
-                    } else if (a.startsWith("--role=")) {
-                        role = a.substring("--role=".length());
-                    } else if (a.startsWith("--")) {
-                        return reject("unknown option '" + printable(a) + "'");
-                    } else if (mongo == null) {
-                        mongo = a;
-                    } else {
-                        return reject("unexpected argument '" + printable(a) + "' (the MongoDB address is '" + printable(mongo) + "')");
-                    }
-                }
-                if (mongo == null || mongo.isEmpty()) {
-                    return reject("cluster mode needs the MongoDB registry: an address (10.0.0.5), a mongodb:// or a mongodb+srv:// URI");
-                }
-                String problem = mongoProblem(mongo);
-                if (problem != null) {
-                    return reject("MongoDB address '" + printable(mongo) + "' is not valid: " + problem);
-                }
-                role = role.toLowerCase(Locale.ROOT);
-                if (!CLUSTER_ROLES.contains(role)) {
-                    return reject("unknown role '" + printable(role) + "': expected origin, edge or lb");
-                }
-                ConfigFile cfg = ConfigFile.read(file);
-                cfg.set("mode", "cluster");
-                cfg.set("role", role);
-                cfg.set("mongo.uri", mongo);
-                cfg.save();
-                out.println("mode = cluster, role = " + role + ", mongo.uri = " + redact(mongo) + " written to " + file);
-                return OK;
+                return cluster(args.subList(1, args.size()), file);
             }
             default -> {
                 return reject("unknown mode '" + printable(args.get(0)) + "': expected standalone or cluster");
             }
+        }
+    }
+
+    private int cluster(List<String> args, Path file) throws IOException {
+        String mongo = null;
+        String role = "origin";
+        String registryPort = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--role") || a.equals("--registry-port")) {
+                if (i + 1 >= args.size()) {
+                    return reject(a + " needs a value" + (a.equals("--role") ? ": origin, edge or lb" : ": a port number"));
+                }
+                if (a.equals("--role")) {
+                    role = args.get(++i);
+                } else {
+                    registryPort = args.get(++i);
+                }
+            } else if (a.startsWith("--role=")) {
+                role = a.substring("--role=".length());
+            } else if (a.startsWith("--registry-port=")) {
+                registryPort = a.substring("--registry-port=".length());
+            } else if (a.startsWith("--")) {
+                return reject("unknown option '" + printable(a) + "'");
+            } else if (mongo == null) {
+                mongo = a;
+            } else {
+                return reject("unexpected argument '" + printable(a) + "' (the MongoDB address is '" + printable(mongo) + "')");
+            }
+        }
+        if (mongo == null || mongo.isEmpty()) {
+            return reject("cluster mode needs the MongoDB registry: an address (10.0.0.5), a mongodb:// or a "
+                    + "mongodb+srv:// URI, or 'embedded' to host the registry on this node");
+        }
+        String problem = mongoProblem(mongo);
+        if (problem != null) {
+            return reject("MongoDB address '" + printable(mongo) + "' is not valid: " + problem);
+        }
+        int port = MongoTarget.DEFAULT_EMBEDDED_PORT;
+        if (registryPort != null) {
+            if (!registryPort.matches("[0-9]{1,5}") || Integer.parseInt(registryPort) < 1 || Integer.parseInt(registryPort) > 65535) {
+                return reject("--registry-port '" + printable(registryPort) + "' is not a port number (1-65535)");
+            }
+            port = Integer.parseInt(registryPort);
+        }
+        MongoTarget target;
+        try {
+            // the registry bundle's own parser, so what passes here is what the node accepts
+            target = MongoTarget.parse(mongo, port);
+        } catch (IllegalArgumentException e) {
+            return reject(printable(e.getMessage()));
+        }
+        if (registryPort != null && !target.isEmbedded()) {
+            return reject("--registry-port is for 'embedded' (the port of the registry this node hosts); put the port "
+                    + "of another registry in the address, e.g. 10.0.0.5:27018");
+        }
+        role = role.toLowerCase(Locale.ROOT);
+        if (!CLUSTER_ROLES.contains(role)) {
+            return reject("unknown role '" + printable(role) + "': expected origin, edge or lb");
+        }
+        if (target.isEmbedded()) {
+            // written first: the node's registry client reads the port from it
+            Path registry = home.resolve("config").resolve(EMBEDDED_FILE);
+            ConfigFile cfg = ConfigFile.read(registry);
+            if (cfg.get("host") == null) {
+                cfg.set("host", "127.0.0.1");
+            }
+            cfg.set("port", Integer.toString(port));
+            if (cfg.get("path") == null) {
+                cfg.set("path", "data/registry.mv.db");
+            }
+            cfg.save();
+            out.println("embedded registry on port " + port + " written to " + registry);
+        } else {
+            stopEmbeddedRegistry();
+        }
+        ConfigFile cfg = ConfigFile.read(file);
+        cfg.set("mode", "cluster");
+        cfg.set("role", role);
+        cfg.set("mongo.uri", target.isEmbedded() ? "embedded" : mongo);
+        cfg.save();
+        out.println("mode = cluster, role = " + role + ", mongo.uri = " + target + " written to " + file);
+        return OK;
+    }
+
+    /** Removes the embedded registry's configuration, which stops the server this node hosts (if any). */
+    private void stopEmbeddedRegistry() throws IOException {
+        Path registry = home.resolve("config").resolve(EMBEDDED_FILE);
+        if (Files.deleteIfExists(registry)) {
+            out.println(registry + " removed: this node no longer hosts the embedded registry");
         }
     }
 
@@ -164,20 +223,6 @@ public final class AdminCommand {
             return "it contains '${'; percent-encode '{' as %7B";
         }
         return null;
-    }
-
-    /** Hides a password in a mongodb://user:password@host URI. */
-    static String redact(String mongo) {
-        int scheme = mongo.indexOf("://");
-        int at = mongo.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
-            return mongo;
-        }
-        int colon = mongo.indexOf(':', scheme + 3);
-        if (colon < 0 || colon > at) {
-            return mongo;
-        }
-        return mongo.substring(0, colon + 1) + "****" + mongo.substring(at);
     }
 
     /** Control characters shown escaped, so an error message cannot garble the terminal. */

@@ -118,9 +118,38 @@ class AdminCommandTest {
     }
 
     @Test
-    void redactHidesOnlyThePassword() {
-        assertEquals("mongodb://u:****@h/db", AdminCommand.redact("mongodb://u:p@h/db"));
-        assertEquals("mongodb+srv://h/db", AdminCommand.redact("mongodb+srv://h/db"));
-        assertEquals("10.0.0.5", AdminCommand.redact("10.0.0.5"));
+    void theRegistryAddressIsCheckedByTheDriversParser() throws Exception {
+        for (String bad : List.of("mongodb://db1:99999", "http://db1", "db1:port", "fd00::5", "mongodb://",
+                "mongodb://u:secret@db1/?authSource=")) {
+            err.reset();
+            assertEquals(2, command.mode(List.of("cluster", bad)), bad);
+            assertTrue(err.toString().contains("expected a MongoDB address"), err.toString());
+            assertFalse(err.toString().contains("secret"), "password not echoed: " + err);
+            assertEquals(NODE, Files.readString(nodeFile()), "file unchanged after " + bad);
+        }
+        for (String good : List.of("localhost", "db1:27018", "[fd00::5]:27018", "db1,db2:27018",
+                "mongodb+srv://u:p@cluster0.example.net/aqueduct", "mongodb://u:p@db1/?authSource=admin")) {
+            assertEquals(0, command.mode(List.of("cluster", good)), good);
+        }
+    }
+
+    @Test
+    void embeddedHostsTheRegistryAndAnotherRegistryOrStandaloneStopsIt() throws Exception {
+        Path registry = home.resolve("config/io.aqueduct.registry.embedded.cfg");
+        assertEquals(0, command.mode(List.of("cluster", "embedded", "--registry-port", "27999")));
+        assertTrue(Files.readString(nodeFile()).contains("mongo.uri = embedded"));
+        assertEquals("host = 127.0.0.1\nport = 27999\npath = data/registry.mv.db\n", Files.readString(registry));
+        assertTrue(out.toString().contains("mongo.uri = embedded (mongodb://127.0.0.1:27999/)"), out.toString());
+
+        assertEquals(0, command.mode(List.of("cluster", "10.0.0.5")));
+        assertFalse(Files.exists(registry), "another registry: this node stops hosting one");
+        assertEquals(0, command.mode(List.of("cluster", "EMBEDDED")));
+        assertTrue(Files.readString(registry).contains("port = 27017"));
+        assertEquals(0, command.mode(List.of("standalone")));
+        assertFalse(Files.exists(registry));
+
+        assertEquals(2, command.mode(List.of("cluster", "10.0.0.5", "--registry-port", "27999")));
+        assertEquals(2, command.mode(List.of("cluster", "embedded", "--registry-port", "70000")));
+        assertFalse(Files.exists(registry));
     }
 }

@@ -13,6 +13,11 @@ public interface NodeIdentity {
 
     String MODE_PROPERTY = "aqueduct.mode";
     String ROLE_PROPERTY = "aqueduct.role";
+    /**
+     * Service property counting accepted configuration changes: it changes with every change, also of settings that
+     * are not service properties (the registry's address), so a reference's {@code updated} method hears of them.
+     */
+    String REVISION_PROPERTY = "aqueduct.config.revision";
 
     /** Stable id of this node, kept across restarts. */
     String nodeId();
@@ -23,6 +28,12 @@ public interface NodeIdentity {
 
     /** The private address other nodes use to reach this one. */
     String address();
+
+    /**
+     * Where the cluster registry is, as configured ({@code mongo.uri}: an address, a {@code mongodb://} or
+     * {@code mongodb+srv://} URI, or {@code embedded}); empty when not set. It may hold a password: never log it.
+     */
+    String registry();
 
     /** The node group within its role (for example a region); empty when not set. */
     String group();

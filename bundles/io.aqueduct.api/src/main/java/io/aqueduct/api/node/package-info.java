@@ -8,7 +8,7 @@
  * bundles) are left alone.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aqueduct.api.node;
 
 import org.osgi.annotation.bundle.Export;

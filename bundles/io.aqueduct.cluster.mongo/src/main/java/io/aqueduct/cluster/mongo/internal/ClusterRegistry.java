@@ -273,6 +273,18 @@ public final class ClusterRegistry {
                 .getDeletedCount() == 1;
     }
 
+    /**
+     * Takes this node out of the registry when it leaves the cluster on purpose (a switch to standalone, a
+     * shutdown): its streams are released, so other origins may take them at once, and its document is removed.
+     *
+     * @return how many streams were released
+     */
+    public long leave() {
+        long released = streams.deleteMany(Filters.eq("originNode", nodeId)).getDeletedCount();
+        nodes.deleteOne(Filters.eq("_id", nodeId));
+        return released;
+    }
+
     /** The stream's origin, if the stream is registered and its origin is alive. */
     public Optional<StreamOrigin> lookup(String key, Duration deadAfter) {
         requireKey(key);

@@ -366,4 +366,22 @@ class ClusterRegistryTest {
         assertThat(database.getCollection("streams").listIndexes())
                 .anySatisfy(i -> assertThat(i.get("key", Document.class)).containsKey("originNode"));
     }
+
+    @Test
+    void aNodeThatLeavesReleasesItsStreamsAndRemovesItself() {
+        ClusterRegistry a = registry("a");
+        ClusterRegistry b = registry("b");
+        a.heartbeat(node("a", "10.0.0.1"));
+        b.heartbeat(node("b", "10.0.0.2"));
+        a.claimOrigin("live/one", "10.0.0.1", DEAD_AFTER);
+        a.claimOrigin("live/two", "10.0.0.1", DEAD_AFTER);
+        b.claimOrigin("live/three", "10.0.0.2", DEAD_AFTER);
+
+        assertThat(a.leave()).isEqualTo(2);
+
+        assertThat(b.nodes(DEAD_AFTER)).extracting(s -> s.node().id()).containsExactly("b");
+        assertThat(b.streams(DEAD_AFTER)).extracting(StreamOrigin::key).containsExactly("live/three");
+        assertThat(b.claimOrigin("live/one", "10.0.0.2", DEAD_AFTER).outcome()).isEqualTo(OriginClaim.Outcome.CLAIMED);
+    }
+
 }

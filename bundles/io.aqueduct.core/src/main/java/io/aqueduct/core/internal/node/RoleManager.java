@@ -83,6 +83,7 @@ public final class RoleManager implements BundleListener {
     private volatile NodeSettings settings = NodeSettings.DEFAULTS;
     private volatile String storedNodeId;
     private volatile String rejection;
+    private long revision;
     private final List<String> bundleProblems = new ArrayList<>();
     private ServiceRegistration<NodeIdentity> identityRegistration;
     private ServiceRegistration<HealthIndicator> healthRegistration;
@@ -107,6 +108,7 @@ public final class RoleManager implements BundleListener {
             return;
         }
         LOG.info("Node configuration changed: {} (was {})", settings.describeAll(), before.describeAll());
+        revision++;
         identityRegistration.setProperties(identityProperties());
         if (before.role() != settings.role()) {
             applyRoleToAll();
@@ -188,6 +190,7 @@ public final class RoleManager implements BundleListener {
         p.put(NodeIdentity.MODE_PROPERTY, settings.mode().configName());
         p.put(NodeIdentity.ROLE_PROPERTY, settings.role().configName());
         p.put("aqueduct.node.id", nodeId());
+        p.put(NodeIdentity.REVISION_PROPERTY, revision);
         return p;
     }
 
@@ -220,6 +223,11 @@ public final class RoleManager implements BundleListener {
         @Override
         public String address() {
             return settings.address();
+        }
+
+        @Override
+        public String registry() {
+            return settings.mongoUri();
         }
 
         @Override
