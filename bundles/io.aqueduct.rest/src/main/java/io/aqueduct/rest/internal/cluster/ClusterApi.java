@@ -41,7 +41,8 @@ public final class ClusterApi {
             + "mongodb:// URI; add --role origin|edge).";
 
     static final String NO_VIEW_MESSAGE = "This node is configured for cluster mode, but the registry bundle "
-            + "(io.aqueduct.cluster.mongo) offers no cluster view: it is starting or cannot start. /health says why.";
+            + "(io.aqueduct.cluster.mongo) offers no cluster view: it is starting, cannot start, or is not installed. "
+            + "/health and logs/aqueduct.log say which.";
 
     private static final String READ = "GET, HEAD";
     private static final String DELETE = "DELETE";
