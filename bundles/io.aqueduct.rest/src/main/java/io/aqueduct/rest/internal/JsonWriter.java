@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A small streaming JSON writer (RFC 8259) for the endpoints' responses: objects, arrays, strings, numbers,
- * booleans and null, written compactly. Misuse (a value where a name is due, unbalanced ends) throws
+ * A small streaming JSON writer (RFC 8259) for the endpoints' responses: objects, arrays, strings, numbers
+ * (whole and decimal), booleans and null, written compactly. Misuse (a value where a name is due, unbalanced ends) throws
  * {@link IllegalStateException}, so a bug shows in tests rather than as malformed output.
  */
 public final class JsonWriter {
@@ -91,6 +91,26 @@ public final class JsonWriter {
         out.append(value);
         afterValue();
         return this;
+    }
+
+    /** A number; NaN and the infinities, which JSON cannot hold, as null. */
+    public JsonWriter value(double value) {
+        if (!Double.isFinite(value)) {
+            return nullValue();
+        }
+        beforeValue();
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.append((long) value); // 2 rather than 2.0
+        } else {
+            out.append(value); // Double.toString: digits, '.', maybe 'E' and an exponent, all valid JSON
+        }
+        afterValue();
+        return this;
+    }
+
+    /** A whole number, or null. */
+    public JsonWriter value(Long value) {
+        return value == null ? nullValue() : value(value.longValue());
     }
 
     public JsonWriter value(boolean value) {

@@ -35,6 +35,19 @@ class JsonWriterTest {
     }
 
     @Test
+    void writesDecimalsWholeNumbersWithoutAFractionAndNonFiniteAsNull() {
+        String json = new JsonWriter().beginArray().value(0.25).value(-1.5).value(2.0).value(0.0001).value(1e20)
+                .value(Double.NaN).value(Double.POSITIVE_INFINITY).endArray().toString();
+        assertEquals("[0.25,-1.5,2,1.0E-4,1.0E20,null,null]", json);
+    }
+
+    @Test
+    void writesABoxedWholeNumberOrNull() {
+        assertEquals("{\"a\":7,\"b\":null}", new JsonWriter().beginObject().name("a").value(Long.valueOf(7))
+                .name("b").value((Long) null).endObject().toString());
+    }
+
+    @Test
     void refusesMalformedDocuments() {
         assertThrows(IllegalStateException.class, () -> new JsonWriter().beginObject().value("no name"));
         assertThrows(IllegalStateException.class, () -> new JsonWriter().beginObject().name("a").name("b"));
