@@ -41,6 +41,11 @@ class ClusterServletTest {
             }
 
             @Override
+            public String registry() {
+                return mode == NodeMode.CLUSTER ? "127.0.0.1:27017" : "";
+            }
+
+            @Override
             public String group() {
                 return "";
             }
