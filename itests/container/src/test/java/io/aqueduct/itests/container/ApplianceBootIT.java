@@ -33,8 +33,19 @@ public class ApplianceBootIT extends ContainerTestSupport {
     @Test
     public void everyBundleThatIsNotAFragmentIsActive() {
         List<Bundle> inactive = poll(this::inactiveBundles, List::isEmpty);
-        assertTrue("expected every installed bundle that is not a fragment to be ACTIVE; " + describe(inactive),
-                inactive.isEmpty());
+        assertTrue("expected every installed bundle that is not a fragment (and serves a standalone node) to be "
+                + "ACTIVE; " + describe(inactive), inactive.isEmpty());
+    }
+
+    @Test
+    public void clusterOnlyBundlesResolveAndStayStoppedOnAStandaloneNode() {
+        List<String> clusterOnly = Arrays.stream(context().getBundles()).filter(b -> !servesStandalone(b))
+                .map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
+        assertEquals(List.of("io.aqueduct.cluster.embedded", "io.aqueduct.cluster.mongo"), clusterOnly);
+        for (String name : clusterOnly) {
+            await(name + " RESOLVED (resolvable, stopped by the role manager)",
+                    () -> stateName(bundle(name).getState()), "RESOLVED"::equals);
+        }
     }
 
     @Test
@@ -79,8 +90,14 @@ public class ApplianceBootIT extends ContainerTestSupport {
 
     private List<Bundle> inactiveBundles() {
         return Arrays.stream(context().getBundles())
-                .filter(b -> !isFragment(b) && b.getState() != Bundle.ACTIVE)
+                .filter(b -> !isFragment(b) && servesStandalone(b) && b.getState() != Bundle.ACTIVE)
                 .collect(Collectors.toList());
+    }
+
+    /** Without an Aqueduct-Roles header, or with standalone among its roles (read as text: no API types here). */
+    private static boolean servesStandalone(Bundle bundle) {
+        String roles = bundle.getHeaders("").get("Aqueduct-Roles");
+        return roles == null || Arrays.stream(roles.split(",")).anyMatch(r -> r.trim().equalsIgnoreCase("standalone"));
     }
 
     private static boolean isFragment(Bundle bundle) {

@@ -1,0 +1,210 @@
+package io.aqueduct.itests.container;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.access.PublishAdmission;
+import io.aqueduct.api.cluster.ClusterNode;
+import io.aqueduct.api.cluster.ClusterStream;
+import io.aqueduct.api.cluster.ClusterView;
+import io.aqueduct.api.health.HealthCheck;
+import io.aqueduct.api.health.HealthIndicator;
+import io.aqueduct.api.node.NodeIdentity;
+import io.aqueduct.api.node.NodeMode;
+import io.aqueduct.api.node.NodeRole;
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.api.stream.StreamKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The registry bundle inside Felix, as the appliance ships it, against the embedded registry bundle: switching
+ * the node to cluster mode with {@code mongo.uri = embedded} starts both; the node registers and heartbeats,
+ * registers itself as origin of its streams, finds origins by key, and refuses a stream that another alive
+ * origin holds (that origin is written into the registry with the real MongoDB driver).
+ */
+public class ClusterRegistryIT extends NodeTestSupport {
+    private static final String EMBEDDED_PID = "io.aqueduct.registry.embedded";
+    private static final String CLUSTER_PID = "io.aqueduct.cluster";
+
+    private int port;
+    private Path data;
+
+    @Override
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        super.probe(probe);
+        probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
+                "io.aqueduct.api.access", "io.aqueduct.api.cluster", "io.aqueduct.api.health",
+                "io.aqueduct.api.node", "io.aqueduct.api.stream", "org.osgi.service.cm",
+                "com.mongodb", "com.mongodb.client", "com.mongodb.client.model", "com.mongodb.client.result",
+                "org.bson", "org.bson.conversions"));
+        return probe;
+    }
+
+    @Before
+    public void joinTheEmbeddedRegistry() throws Exception {
+        resetNode();
+        port = freePort();
+        data = Files.createTempDirectory("aqueduct-registry-it").resolve("registry.mv.db");
+        configure(EMBEDDED_PID, "host", "127.0.0.1", "port", port, "path", data.toString());
+        configure(CLUSTER_PID, "heartbeat.period.ms", 200L, "dead.after.ms", 1500L, "timeout.ms", 1000L);
+        configureNode("mode", "cluster", "role", "origin", "mongo.uri", "embedded");
+        awaitNode(NodeMode.CLUSTER, NodeRole.ORIGIN);
+    }
+
+    @After
+    public void leave() throws Exception {
+        resetNode();
+        delete(CLUSTER_PID);
+        delete(EMBEDDED_PID);
+        awaitBundleState("io.aqueduct.cluster.mongo", Bundle.RESOLVED);
+    }
+
+    @Test
+    public void theNodeRegistersHeartbeatsAndHoldsItsStreams() throws Exception {
+        awaitBundleState("io.aqueduct.cluster.mongo", Bundle.ACTIVE);
+        awaitBundleState("io.aqueduct.cluster.embedded", Bundle.ACTIVE);
+        HealthCheck registry = await("the cluster-registry check UP", () -> health("cluster-registry"),
+                h -> h != null && h.status() == HealthCheck.Status.UP);
+        assertTrue(registry.message(), registry.message().contains("mongodb://127.0.0.1:" + port));
+        String self = awaitService(NodeIdentity.class).nodeId();
+
+        ClusterView view = awaitService(ClusterView.class);
+        ClusterNode node = await("this node in the registry", () -> only(view.nodes()), n -> n != null);
+        assertEquals(self, node.id());
+        assertTrue("alive: " + node, node.alive());
+        assertEquals("origin", node.role());
+        assertEquals("127.0.0.1", node.address());
+        Instant first = node.lastHeartbeat();
+        await("a later heartbeat than " + first, () -> only(view.nodes()).lastHeartbeat(), t -> t.isAfter(first));
+
+        // a stream published into the hub is registered with this node as origin, and released when it ends
+        StreamKey key = StreamKey.parse("live/pax");
+        Publication publication = awaitService(StreamHub.class).publish(key);
+        try {
+            ClusterStream stream = await("live/pax registered", () -> view.lookup(key).orElse(null), s -> s != null);
+            assertEquals(self, stream.originNode());
+            assertEquals("127.0.0.1", stream.originAddress());
+            assertTrue(stream.originAlive());
+        } finally {
+            publication.close();
+        }
+        await("live/pax released", view::streams, List::isEmpty);
+    }
+
+    @Test
+    public void aStreamLiveOnAnotherAliveOriginIsRefusedAndTakenOverWhenItDies() throws Exception {
+        ClusterView view = awaitService(ClusterView.class);
+        await("registered", () -> health("cluster-registry"), h -> h != null && h.status() == HealthCheck.Status.UP);
+        PublishAdmission admission = awaitService(PublishAdmission.class);
+
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + port)) {
+            // another origin, alive: its heartbeat is the server's time now; it holds live/taken
+            client.getDatabase("aqueduct").getCollection("nodes").updateOne(Filters.eq("_id", "other-origin"),
+                    Updates.combine(Updates.set("address", "10.0.0.9"), Updates.set("role", "origin"),
+                            Updates.currentDate("lastHeartbeat")), new UpdateOptions().upsert(true));
+            client.getDatabase("aqueduct").getCollection("streams").insertOne(new Document("_id", "live/taken")
+                    .append("originNode", "other-origin").append("originAddress", "10.0.0.9").append("epoch", 1L));
+
+            String refusal = admit(admission, "live/taken");
+            assertEquals("stream live/taken is live on origin other-origin (10.0.0.9); a second origin is refused "
+                    + "while that one is alive", refusal);
+            Optional<ClusterStream> held = view.lookup(StreamKey.parse("live/taken"));
+            assertEquals("other-origin", held.map(ClusterStream::originNode).orElse(null));
+            assertNull("another key is free", admit(admission, "live/free"));
+
+            // the other origin stops heartbeating: once dead (1.5 s) the stream may be taken over
+            await("other-origin dead", () -> view.nodes().stream().filter(n -> n.id().equals("other-origin"))
+                    .findFirst().orElse(null), n -> n != null && !n.alive());
+        }
+        assertNull("taken over from the dead origin", admit(admission, "live/taken"));
+        String self = awaitService(NodeIdentity.class).nodeId();
+        assertEquals(self, view.lookup(StreamKey.parse("live/taken")).map(ClusterStream::originNode).orElse(null));
+    }
+
+    private static String admit(PublishAdmission admission, String key) throws Exception {
+        return admission.admitPublish(new AccessRequest("rtmp", StreamKey.parse(key),
+                new InetSocketAddress("127.0.0.1", 50000), Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static ClusterNode only(List<ClusterNode> nodes) {
+        return nodes.size() == 1 ? nodes.get(0) : null;
+    }
+
+    private HealthCheck health(String name) {
+        try {
+            for (ServiceReference<HealthIndicator> ref : context().getServiceReferences(HealthIndicator.class, null)) {
+                HealthIndicator indicator = context().getService(ref);
+                try {
+                    if (indicator != null && name.equals(indicator.name())) {
+                        return indicator.check();
+                    }
+                } finally {
+                    context().ungetService(ref);
+                }
+            }
+            return null;
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void awaitBundleState(String symbolicName, int state) {
+        await(symbolicName + " " + stateName(state), () -> {
+            for (Bundle b : context().getBundles()) {
+                if (b.getSymbolicName().equals(symbolicName)) {
+                    return stateName(b.getState());
+                }
+            }
+            return "not installed";
+        }, s -> s.equals(stateName(state)));
+    }
+
+    private void configure(String pid, Object... keysAndValues) throws IOException {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        awaitService(ConfigurationAdmin.class).getConfiguration(pid, "?").update(properties);
+    }
+
+    private void delete(String pid) throws IOException {
+        awaitService(ConfigurationAdmin.class).getConfiguration(pid, "?").delete();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}
