@@ -1,7 +1,6 @@
 package io.aqueduct.cluster.mongo.internal;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -10,6 +9,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
 import java.time.Duration;
@@ -53,7 +53,8 @@ public final class ClusterRegistry {
 
     /** Claims retried after losing a race before giving up; each loss means another node changed the stream. */
     private static final int CLAIM_ATTEMPTS = 8;
-    private static final int NAMESPACE_EXISTS = 48;
+    /** The {@code settings} document of the whole cluster. */
+    static final String CLUSTER_SETTINGS = "cluster";
 
     private final MongoDatabase database;
     private final MongoCollection<Document> nodes;
@@ -95,23 +96,11 @@ public final class ClusterRegistry {
     public void ensureIndexes() {
         nodes.createIndex(Indexes.ascending("lastHeartbeat"));
         streams.createIndex(Indexes.ascending("originNode"));
-        createCollection(SETTINGS);
-    }
-
-    private void createCollection(String name) {
-        for (String existing : database.listCollectionNames()) {
-            if (existing.equals(name)) {
-                return;
-            }
-        }
-        try {
-            database.createCollection(name);
-        } catch (MongoCommandException e) {
-            // another node created it between the listing and here
-            if (e.getErrorCode() != NAMESPACE_EXISTS) {
-                throw e;
-            }
-        }
+        // The shared settings' document, created by whichever node comes first. An upsert rather than
+        // createCollection: nodes starting together would race, and the loser's "collection exists" error is
+        // logged as an ERROR by the embedded registry.
+        database.getCollection(SETTINGS).updateOne(Filters.eq("_id", CLUSTER_SETTINGS),
+                Updates.setOnInsert("created", new Date()), new UpdateOptions().upsert(true));
     }
 
     /**

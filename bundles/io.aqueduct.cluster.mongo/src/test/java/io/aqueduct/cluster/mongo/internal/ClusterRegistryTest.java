@@ -361,6 +361,8 @@ class ClusterRegistryTest {
         a.ensureIndexes();
 
         assertThat(database.listCollectionNames()).contains("nodes", "streams", "settings");
+        assertThat(database.getCollection("settings").countDocuments()).as("one cluster document, not two").isOne();
+        assertThat(database.getCollection("settings").find().first().getDate("created")).isNotNull();
         assertThat(database.getCollection("nodes").listIndexes())
                 .anySatisfy(i -> assertThat(i.get("key", Document.class)).containsKey("lastHeartbeat"));
         assertThat(database.getCollection("streams").listIndexes())
