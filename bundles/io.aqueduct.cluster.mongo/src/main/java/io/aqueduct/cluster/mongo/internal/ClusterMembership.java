@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -112,7 +113,6 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     private final StreamHub hub;
     private final ConfigurationAdmin configAdmin;
     private final String version;
-    private final Instant started = Instant.now();
     private final NodeLoad load = new NodeLoad();
     private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1,
             r -> new Thread(r, "aqueduct-registry"));
@@ -123,24 +123,28 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     private volatile String configProblem;
     private volatile String unreachable;
     private volatile Instant unreachableSince;
+    private volatile String tickProblem;
+    private volatile int failures;
+    private volatile long retryDelayMs;
     private volatile Instant lastHeartbeat;
     private volatile long lastHeartbeatNanos;
     private volatile RegistrySettings settings = RegistrySettings.DEFAULTS;
-    /** Streams this node is the registered origin of. */
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    /** The streams the registry named this node the origin of, after the latest reconciliation. */
+    private volatile Set<String> registeredHere = Set.of();
     /** Claims granted to publishes, by key, with when: not released before the stream reaches the hub. */
     private final Map<String, Long> admitted = new ConcurrentHashMap<>();
-    /** Streams live here whose registry origin is another node, with the reason. */
+    /** Streams live here that the registry gives to another node (or could not register), with the reason. */
     private final Map<String, String> conflicts = new ConcurrentHashMap<>();
 
     // Worker thread only.
     private Map<String, ?> properties = Map.of();
-    private int failures;
-    private boolean resync = true;
+    private boolean indexed;
+    private long lastFailureNanos;
     private long lastDownLogNanos;
-    private java.util.concurrent.ScheduledFuture<?> nextTick;
+    private ScheduledFuture<?> nextTick;
+    private ScheduledFuture<?> embeddedRetry;
 
-    /** The open client, its registry and what it was opened for. */
+    /** The open client, its registry (which knows this node's id) and what it was opened for. */
     private record Connection(MongoTarget target, MongoClient client, ClusterRegistry registry,
             RegistrySettings settings) {
     }
@@ -167,23 +171,23 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** This node, in cluster mode only: in standalone mode the component does not run. */
-    @Reference(name = "node", target = "(" + NodeIdentity.MODE_PROPERTY + "=cluster)", updated = "updatedNode")
-    void bindNode(NodeIdentity identity) {
-        node = identity;
-    }
-
-    /** The node's configuration changed: the registry's address may be another. */
-    void updatedNode(NodeIdentity identity) {
-        submit(this::configure);
-    }
-
     private static int port(String value) {
         try {
             return value == null ? -1 : Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** This node, in cluster mode only: in standalone mode the component does not run. */
+    @Reference(name = "node", target = "(" + NodeIdentity.MODE_PROPERTY + "=cluster)", updated = "updatedNode")
+    void bindNode(NodeIdentity identity) {
+        node = identity;
+    }
+
+    /** The node's configuration changed: the registry's address or the node's id may be others. */
+    void updatedNode(NodeIdentity identity) {
+        submit(this::configure);
     }
 
     @Activate
@@ -199,30 +203,58 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         activate(properties);
     }
 
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        try {
+            worker.execute(safely(() -> {
+                leave(connection);
+                close();
+            }));
+        } catch (RejectedExecutionException e) {
+            return; // already stopped
+        }
+        worker.shutdown();
+        RegistrySettings s = settings;
+        long wait = readTimeoutMillis(s) + 2 * s.timeout().toMillis() + 1000;
+        if (!worker.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+            // the worker is stuck in a registry call: closing the client ends the call and its threads
+            worker.shutdownNow();
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
+                c.client().close();
+            }
+            LOG.warn("Left the cluster without removing node {} from the registry: the registry did not answer "
+                    + "within {} ms; the node will show as dead", node.nodeId(), wait);
+        }
+    }
+
     private void submit(Runnable task) {
         try {
-            worker.execute(task);
+            worker.execute(safely(task));
         } catch (RejectedExecutionException e) {
             // deactivating
         }
     }
 
-    @Deactivate
-    void deactivate() throws InterruptedException {
-        try {
-            worker.execute(this::leave);
-        } catch (RejectedExecutionException e) {
-            return; // already stopped
-        }
-        worker.shutdown();
-        if (!worker.awaitTermination(settings.timeout().toMillis() * 3 + 1000, TimeUnit.MILLISECONDS)) {
-            worker.shutdownNow();
-        }
+    /** A worker task that logs what it throws instead of losing it in the executor. */
+    private static Runnable safely(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Registry task failed", e);
+            }
+        };
     }
 
     // ---- the worker thread ----
 
     private void configure() {
+        if (embeddedRetry != null) {
+            embeddedRetry.cancel(false);
+            embeddedRetry = null;
+        }
         RegistrySettings wanted;
         try {
             wanted = RegistrySettings.parse(properties);
@@ -233,10 +265,10 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
             wanted = settings;
         }
         String uri = node.registry().trim();
-        MongoTarget target;
         int embeddedPort = configuredPort(EMBEDDED_PID, -1);
         if (uri.equalsIgnoreCase("embedded") && embeddedPort < 0) {
             // FileInstall may hand over the node's file before the registry's: look again shortly
+            leave(connection);
             close();
             String waiting = "mongo.uri is 'embedded' but this node hosts no embedded registry yet (no "
                     + "configuration " + EMBEDDED_PID + "); bin/aqueduct mode cluster embedded writes it";
@@ -244,12 +276,15 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
                 LOG.info("Waiting for the embedded registry's configuration ({})", EMBEDDED_PID);
             }
             configProblem = waiting;
-            worker.schedule(this::configure, 1, TimeUnit.SECONDS);
+            embeddedRetry = worker.schedule(safely(this::configure), 1, TimeUnit.SECONDS);
             return;
         }
+        MongoTarget target;
         try {
-            target = MongoTarget.parse(uri, embeddedPort < 0 ? MongoTarget.DEFAULT_EMBEDDED_PORT : embeddedPort);
+            target = MongoTarget.parse(uri, configuredText(EMBEDDED_PID, "host", "127.0.0.1"),
+                    embeddedPort < 0 ? MongoTarget.DEFAULT_EMBEDDED_PORT : embeddedPort);
         } catch (IllegalArgumentException e) {
+            leave(connection);
             close();
             configProblem = "mongo.uri of io.aqueduct.node: " + e.getMessage()
                     + "; set it with bin/aqueduct mode cluster <mongo>";
@@ -257,16 +292,20 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
             return;
         }
         Connection c = connection;
-        if (c != null && c.target().equals(target) && c.settings().equals(wanted)) {
+        if (c != null && c.target().equals(target) && c.settings().equals(wanted)
+                && c.registry().nodeId().equals(node.nodeId())) {
             return;
+        }
+        if (c != null && (!c.target().equals(target) || !c.registry().nodeId().equals(node.nodeId()))) {
+            leave(c); // another registry, or another id: the old entry goes
         }
         settings = wanted;
         close();
         MongoClient client = MongoClients.create(clientSettings(target, wanted));
         ClusterRegistry registry = new ClusterRegistry(client.getDatabase(wanted.databaseFor(target)), node.nodeId());
         connection = new Connection(target, client, registry, wanted);
+        indexed = false;
         failures = 0;
-        resync = true;
         LOG.info("Joining the cluster: registry {} (database {}), {}", target, wanted.databaseFor(target),
                 wanted.describe());
         schedule(0);
@@ -289,10 +328,14 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
                     }
                     if (cs.getSocketTimeout() == null) {
                         // a registry that hangs (not refuses) must not hold the worker forever
-                        b.readTimeout(Math.max(timeout * 2, 5000), TimeUnit.MILLISECONDS);
+                        b.readTimeout((int) readTimeoutMillis(settings), TimeUnit.MILLISECONDS);
                     }
                 })
                 .build();
+    }
+
+    private static long readTimeoutMillis(RegistrySettings settings) {
+        return Math.max(settings.timeout().toMillis() * 2, 5000);
     }
 
     private void schedule(long delayMillis) {
@@ -300,7 +343,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
             nextTick.cancel(false);
         }
         try {
-            nextTick = worker.schedule(this::tick, delayMillis, TimeUnit.MILLISECONDS);
+            nextTick = worker.schedule(safely(this::tick), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // deactivating
         }
@@ -313,24 +356,44 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         }
         long delay = c.settings().heartbeatPeriod().toMillis();
         try {
-            if (resync) {
+            if (!indexed) {
                 c.registry().ensureIndexes();
+                indexed = true;
             }
-            Instant at = c.registry().heartbeat(record());
-            lastHeartbeat = at;
-            lastHeartbeatNanos = System.nanoTime();
-            reachable(c);
+            heartbeatNow(c);
             reconcile(c);
-        } catch (MongoException | IllegalStateException e) {
+            tickProblem = null;
+        } catch (MongoException e) {
             failed(c, e);
-            delay = Math.min(MAX_BACKOFF_MS, delay << Math.min(failures, 6));
+            delay = backoff(c);
         } catch (RuntimeException e) {
-            LOG.error("Registry tick failed", e);
-            failed(c, e);
+            // not the network: a damaged registry document or a bug; the registry is reachable, so publishes
+            // are still checked, but the tick is retried with backoff and reported
+            failures++;
+            String problem = "registry update failed: " + e;
+            if (!problem.equals(tickProblem)) {
+                LOG.error("Registry update failed; retrying", e);
+            }
+            tickProblem = problem;
+            delay = backoff(c);
+        } finally {
+            retryDelayMs = delay;
+            if (connection == c) {
+                schedule(delay);
+            }
         }
-        if (connection == c) {
-            schedule(delay);
-        }
+    }
+
+    /** The wait after {@link #failures} failures: doubling from the heartbeat period, at most 10 s. */
+    private long backoff(Connection c) {
+        long period = c.settings().heartbeatPeriod().toMillis();
+        return Math.max(period, Math.min(MAX_BACKOFF_MS, period << Math.min(failures, 6)));
+    }
+
+    private void heartbeatNow(Connection c) {
+        lastHeartbeat = c.registry().heartbeat(record());
+        lastHeartbeatNanos = System.nanoTime();
+        reachable(c);
     }
 
     private NodeRecord record() {
@@ -349,32 +412,40 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         }
     }
 
-    /** The {@code port} of another component's configuration, or its default. */
+    /** The {@code port} of another component's configuration, or {@code defaultPort}. */
     private int configuredPort(String pid, int defaultPort) {
-        if (configAdmin == null) {
+        try {
+            return Integer.parseInt(configuredText(pid, "port", Integer.toString(defaultPort)).trim());
+        } catch (NumberFormatException e) {
             return defaultPort;
+        }
+    }
+
+    /** A value of another component's configuration, or {@code defaultValue} when it has none. */
+    private String configuredText(String pid, String key, String defaultValue) {
+        if (configAdmin == null) {
+            return defaultValue;
         }
         try {
             Configuration[] found = configAdmin.listConfigurations("(service.pid=" + pid + ")");
             if (found != null && found.length > 0) {
                 Dictionary<String, Object> p = found[0].getProperties();
-                Object port = p == null ? null : p.get("port");
-                if (port != null) {
-                    return Integer.parseInt(port.toString().trim());
+                Object value = p == null ? null : p.get(key);
+                if (value != null) {
+                    return value.toString();
                 }
             }
-        } catch (IOException | org.osgi.framework.InvalidSyntaxException | NumberFormatException e) {
-            LOG.debug("No port in {}: {}", pid, e.toString());
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            LOG.debug("No {} in {}: {}", key, pid, e.toString());
         }
-        return defaultPort;
+        return defaultValue;
     }
 
     private void reachable(Connection c) {
         if (unreachable != null) {
-            LOG.info("Registry {} reachable again after {} s; registering this node's streams",
+            LOG.info("Registry {} reachable again after {} s; this node's streams are registered again",
                     c.target(), Duration.between(unreachableSince, Instant.now()).toSeconds());
-            resync = true;
-        } else if (failures == 0 && resync) {
+        } else if (failures == 0 && !indexed) {
             LOG.info("Registered in {} as {} ({})", c.target(), node.nodeId(), node.role().configName());
         }
         unreachable = null;
@@ -386,6 +457,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         failures++;
         String reason = RegistryErrors.describe(e, c.target());
         long now = System.nanoTime();
+        lastFailureNanos = now;
         if (unreachable == null) {
             unreachableSince = Instant.now();
             LOG.error("Registry unreachable: {}. This node keeps serving its streams and retries.", reason);
@@ -398,82 +470,88 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     }
 
     /**
-     * Claims every live stream not yet claimed (all of them after a reconnect, in case the registry lost them) and
-     * releases every claim whose stream is no longer live. Origins only: edges and balancers ingest nothing.
+     * Brings the registry in line with the hub, the registry being the truth about claims: every stream live here
+     * (on an origin) that the registry does not give to this node is claimed, and every stream the registry gives
+     * to this node that is not live here (nor admitted a moment ago) is released. So a release that failed, a
+     * registry that lost its data, claims left from before a restart or a role change, and a takeover while this
+     * node looked dead are all found within a heartbeat.
      */
     private void reconcile(Connection c) {
-        if (node.role() != NodeRole.ORIGIN) {
-            resync = false;
-            return;
-        }
-        Set<String> live = hub.streams().stream().map(s -> s.key().toString()).collect(Collectors.toSet());
+        Set<String> live = node.role() == NodeRole.ORIGIN
+                ? hub.streams().stream().map(s -> s.key().toString()).collect(Collectors.toSet())
+                : Set.of(); // edges and balancers are origin of nothing
+        Set<String> registered = c.registry().originsHere();
+        long now = System.nanoTime();
+        admitted.values().removeIf(at -> now - at > ADMISSION_GRACE_NANOS);
         for (String key : live) {
-            if (resync || !owned.contains(key)) {
-                claim(c, key);
+            if (!registered.contains(key) && claim(c, key)) {
+                registered.add(key);
             }
         }
-        long now = System.nanoTime();
-        admitted.entrySet().removeIf(e -> live.contains(e.getKey()) || now - e.getValue() > ADMISSION_GRACE_NANOS);
-        for (String key : new HashSet<>(owned)) {
+        for (String key : Set.copyOf(registered)) {
             if (!live.contains(key) && !admitted.containsKey(key)) {
-                release(c, key);
+                if (c.registry().releaseOrigin(key)) {
+                    LOG.info("Registry: stream {} released", key);
+                }
+                registered.remove(key);
             }
         }
         conflicts.keySet().retainAll(live);
-        resync = false;
+        registeredHere = Set.copyOf(registered);
     }
 
-    private void claim(Connection c, String key) {
-        OriginClaim claim = c.registry().claimOrigin(key, node.address(), c.settings().deadAfter());
-        if (claim.granted()) {
-            if (owned.add(key) || claim.outcome() == OriginClaim.Outcome.TAKEN_OVER) {
-                LOG.info("Registry: {}", claim.describe());
-            }
-            conflicts.remove(key);
-        } else {
-            owned.remove(key);
-            String why = claim.describe() + "; it is live here too (published while this node was cut off from "
-                    + "the registry): stop one of the two publishers";
+    /** Claims a live stream; false (and a conflict reported) when the registry gives it to another node. */
+    private boolean claim(Connection c, String key) {
+        OriginClaim claim;
+        try {
+            claim = c.registry().claimOrigin(key, node.address(), c.settings().deadAfter());
+        } catch (MongoException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String why = "stream " + key + " could not be registered: " + e;
             if (conflicts.put(key, why) == null) {
-                LOG.error("Registry conflict: {}", why);
+                LOG.error("Registry: {}", why);
             }
+            return false;
         }
+        if (claim.granted()) {
+            LOG.info("Registry: {}", claim.describe());
+            conflicts.remove(key);
+            return true;
+        }
+        String why = claim.describe() + "; it is live here too (published while this node was cut off from the "
+                + "registry, or looked dead to it): stop one of the two publishers";
+        if (conflicts.put(key, why) == null) {
+            LOG.error("Registry conflict: {}", why);
+        }
+        return false;
     }
 
-    private void release(Connection c, String key) {
-        owned.remove(key);
-        if (c.registry().releaseOrigin(key)) {
-            LOG.info("Registry: stream {} released", key);
-        }
-    }
-
-    private void leave() {
-        Connection c = connection;
-        if (c == null) {
+    /** Takes this node out of a registry it is leaving, if that registry answers; a failure is only logged. */
+    private void leave(Connection c) {
+        if (c == null || unreachable != null || lastHeartbeat == null) {
             return;
         }
-        if (unreachable == null) {
-            try {
-                long released = c.registry().leave();
-                LOG.info("Left the cluster: node {} removed from the registry, {} stream(s) released",
-                        node.nodeId(), released);
-            } catch (RuntimeException e) {
-                LOG.warn("Leaving the cluster: could not remove node {} from the registry ({}); it will show as "
-                        + "dead", node.nodeId(), RegistryErrors.describe(e, c.target()));
-            }
+        try {
+            long released = c.registry().leave();
+            LOG.info("Left the cluster: node {} removed from the registry, {} stream(s) released",
+                    c.registry().nodeId(), released);
+        } catch (RuntimeException e) {
+            LOG.warn("Leaving the cluster: could not remove node {} from the registry ({}); it will show as dead",
+                    c.registry().nodeId(), RegistryErrors.describe(e, c.target()));
         }
-        close();
     }
 
     private void close() {
         Connection c = connection;
         connection = null;
-        owned.clear();
         admitted.clear();
         conflicts.clear();
+        registeredHere = Set.of();
         lastHeartbeat = null;
         unreachable = null;
         unreachableSince = null;
+        tickProblem = null;
         if (nextTick != null) {
             nextTick.cancel(false);
         }
@@ -492,67 +570,85 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         String key = request.key().toString();
         CompletableFuture<String> answer = new CompletableFuture<>();
         try {
-            worker.execute(() -> answer.complete(admit(key)));
+            worker.execute(() -> {
+                try {
+                    answer.complete(admit(key));
+                } catch (RuntimeException e) {
+                    LOG.error("Publish check of {} failed", key, e);
+                    answer.completeExceptionally(e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             answer.complete(null); // leaving the cluster: the node is standalone again
         }
         return answer;
     }
 
-    /** On the worker: null to admit, else who holds the stream. */
+    /**
+     * On the worker: null to admit, else who holds the stream. While the registry is away a publish is admitted
+     * without a claim (fail open: it is claimed when the registry answers); one try is made per timeout period,
+     * so a registry that is back is used at once and a dead one does not hold every publisher for the timeout.
+     */
     private String admit(String key) {
         Connection c = connection;
-        if (c == null || unreachable != null || lastHeartbeat == null) {
-            if (c != null) {
-                LOG.warn("Publish of {} admitted without a registry check ({}); it is registered when the "
-                        + "registry answers", key, unreachable != null ? unreachable : "not registered yet");
-            }
+        if (c == null) {
+            return null; // no usable registry configuration: reported in /health
+        }
+        if (unreachable != null && System.nanoTime() - lastFailureNanos < c.settings().timeout().toNanos()) {
+            LOG.warn("Publish of {} admitted without a registry check ({}); it is registered when the registry "
+                    + "answers", key, unreachable);
             return null;
         }
         try {
+            if (lastHeartbeat == null) {
+                heartbeatNow(c); // the registry learns the server's time from a heartbeat
+            }
             OriginClaim claim = c.registry().claimOrigin(key, node.address(), c.settings().deadAfter());
+            reachable(c);
             if (!claim.granted()) {
                 LOG.info("Publish refused: {}", claim.describe());
                 return claim.describe();
             }
-            if (owned.add(key) || claim.outcome() == OriginClaim.Outcome.TAKEN_OVER) {
+            admitted.put(key, System.nanoTime());
+            conflicts.remove(key);
+            if (claim.outcome() != OriginClaim.Outcome.ALREADY_ORIGIN) {
                 LOG.info("Registry: {}", claim.describe());
             }
-            admitted.put(key, System.nanoTime());
             return null;
         } catch (MongoException e) {
             failed(c, e);
-            LOG.warn("Publish of {} admitted without a registry check ({})", key, unreachable);
+            LOG.warn("Publish of {} admitted without a registry check ({}); it is registered when the registry "
+                    + "answers", key, unreachable);
             return null;
         }
     }
 
     @Override
     public void streamStarted(StreamKey key) {
-        poke(key.toString());
+        String k = key.toString();
+        submit(() -> {
+            admitted.remove(k); // the admitted publish reached the hub
+            reconcileNow();
+        });
     }
 
     @Override
     public void streamEnded(StreamKey key) {
-        poke(key.toString());
+        // The admission is kept: a reconnecting encoder's new publish may have been admitted before this end of
+        // its previous publication arrived.
+        submit(this::reconcileNow);
     }
 
     /** A stream came or went: bring the registry in line now rather than at the next heartbeat. */
-    private void poke(String key) {
+    private void reconcileNow() {
+        Connection c = connection;
+        if (c == null || unreachable != null || lastHeartbeat == null) {
+            return;
+        }
         try {
-            worker.execute(() -> {
-                admitted.remove(key); // the admitted publish reached the hub (or has already ended)
-                Connection c = connection;
-                if (c != null && unreachable == null && lastHeartbeat != null) {
-                    try {
-                        reconcile(c);
-                    } catch (MongoException e) {
-                        failed(c, e);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // deactivating
+            reconcile(c);
+        } catch (MongoException e) {
+            failed(c, e);
         }
     }
 
@@ -664,25 +760,34 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         String down = unreachable;
         if (down != null) {
             return HealthCheck.degraded(down + "; unreachable since " + unreachableSince + ", " + failures
-                    + " attempt(s); this node keeps serving its streams and retries every "
-                    + Math.min(MAX_BACKOFF_MS, c.settings().heartbeatPeriod().toMillis() << Math.min(failures, 6))
-                    + " ms at most");
+                    + " attempt(s); this node keeps serving its streams and tries again in " + retryDelayMs
+                    + " ms");
         }
         if (lastHeartbeat == null) {
             return HealthCheck.degraded("connecting to the registry at " + c.target());
         }
+        long sinceHeartbeat = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeartbeatNanos);
         StringBuilder s = new StringBuilder("registered in ").append(c.target()).append(" as ")
                 .append(node.nodeId()).append(" (").append(node.role().configName()).append("), last heartbeat ")
-                .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeartbeatNanos)).append(" ms ago, ")
-                .append(owned.size()).append(" stream(s) registered here");
-        if (problem != null) {
-            s.append("; ").append(problem);
+                .append(sinceHeartbeat).append(" ms ago, ")
+                .append(registeredHere.size()).append(" stream(s) registered here");
+        boolean degraded = false;
+        for (String p : new String[] {problem, tickProblem}) {
+            if (p != null) {
+                s.append("; ").append(p);
+                degraded = true;
+            }
+        }
+        if (sinceHeartbeat > c.settings().deadAfter().toMillis()) {
+            s.append("; the last heartbeat is older than dead.after.ms (").append(c.settings().deadAfter().toMillis())
+                    .append("): other nodes count this node dead");
+            degraded = true;
         }
         if (!conflicts.isEmpty()) {
-            return HealthCheck.degraded(s + "; " + String.join("; ", conflicts.values()));
+            s.append("; ").append(String.join("; ", conflicts.values()));
+            degraded = true;
         }
-        return problem != null ? HealthCheck.degraded(s.toString()) : new HealthCheck(HealthCheck.Status.UP,
-                s.toString());
+        return degraded ? HealthCheck.degraded(s.toString()) : new HealthCheck(HealthCheck.Status.UP, s.toString());
     }
 
     /** For tests: runs a task on the registry thread and waits for it. */
@@ -699,8 +804,8 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         }
     }
 
-    /** For tests: the streams this node holds as origin. */
+    /** For tests: the streams the registry gave to this node at the latest reconciliation. */
     Set<String> owned() {
-        return Set.copyOf(owned);
+        return registeredHere;
     }
 }

@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -212,9 +214,9 @@ public final class ClusterRegistry {
                     continue; // another node registered it first: look at its claim
                 }
             }
-            String owner = current.getString("originNode");
+            String owner = current.getString("originNode"); // null in a damaged document: no live owner
             long epoch = epoch(current);
-            if (owner.equals(nodeId)) {
+            if (nodeId.equals(owner)) {
                 // A repeated claim; the address may have changed (a new relay port). Conditional on still owning
                 // the stream: a node that thought this one dead may have just taken it.
                 UpdateResult r = streams.updateOne(ownedBy(key, nodeId, epoch),
@@ -246,9 +248,15 @@ public final class ClusterRegistry {
                 + " races in a row with other nodes; try the publish again");
     }
 
-    /** The filter that matches the stream only while {@code owner}'s claim {@code epoch} still holds. */
+    /**
+     * The filter that matches the stream only while {@code owner}'s claim {@code epoch} still holds (a null owner
+     * matches a document without one).
+     */
     private static Bson ownedBy(String key, String owner, long epoch) {
-        return Filters.and(Filters.eq("_id", key), Filters.eq("originNode", owner), Filters.eq("epoch", epoch));
+        // epoch 0 is how a document without one reads (damaged, or written by hand): match that too
+        Bson sameEpoch = epoch == 0 ? Filters.or(Filters.eq("epoch", 0L), Filters.eq("epoch", null))
+                : Filters.eq("epoch", epoch);
+        return Filters.and(Filters.eq("_id", key), Filters.eq("originNode", owner), sameEpoch);
     }
 
     /**
@@ -272,6 +280,15 @@ public final class ClusterRegistry {
         long released = streams.deleteMany(Filters.eq("originNode", nodeId)).getDeletedCount();
         nodes.deleteOne(Filters.eq("_id", nodeId));
         return released;
+    }
+
+    /** The keys of the streams whose registered origin is this node (what the registry says, whatever the node thinks). */
+    public Set<String> originsHere() {
+        Set<String> keys = new HashSet<>();
+        for (Document d : streams.find(Filters.eq("originNode", nodeId)).projection(Projections.include("_id"))) {
+            keys.add(d.getString("_id"));
+        }
+        return keys;
     }
 
     /** The stream's origin, if the stream is registered and its origin is alive. */
@@ -326,31 +343,42 @@ public final class ClusterRegistry {
         }
     }
 
+    // Documents are read leniently: a field that is missing or of another type (an operator's edit, an older
+    // version) shows as unknown instead of breaking the whole listing.
+
     private static StreamOrigin origin(Document d, boolean alive) {
-        Date claimed = d.getDate("claimed");
-        return new StreamOrigin(d.getString("_id"), d.getString("originNode"), d.getString("originAddress"),
-                claimed == null ? null : claimed.toInstant(), alive);
+        return new StreamOrigin(String.valueOf(d.get("_id")), text(d, "originNode", ""),
+                text(d, "originAddress", ""), instant(d, "claimed", null), alive);
     }
 
     private static NodeStatus nodeStatus(Document d, Instant now, Duration deadAfter) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        Document p = d.get("ports", Document.class);
-        if (p != null) {
-            p.forEach((name, port) -> ports.put(name, ((Number) port).intValue()));
+        if (d.get("ports") instanceof Document p) {
+            p.forEach((name, port) -> {
+                if (port instanceof Number n) {
+                    ports.put(name, n.intValue());
+                }
+            });
         }
-        Date started = d.getDate("started");
-        NodeRecord node = new NodeRecord(d.getString("_id"), d.getString("address"), ports, d.getString("role"),
-                d.getString("group"), d.getString("version"),
-                started == null ? Instant.EPOCH : started.toInstant(), number(d, "cpu").doubleValue(),
+        NodeRecord node = new NodeRecord(String.valueOf(d.get("_id")), text(d, "address", "unknown"), ports,
+                text(d, "role", "unknown"), text(d, "group", ""), text(d, "version", ""),
+                instant(d, "started", Instant.EPOCH), number(d, "cpu").doubleValue(),
                 number(d, "memoryUsed").longValue(), number(d, "memoryMax").longValue(),
                 number(d, "streams").intValue(), number(d, "viewers").intValue());
-        Instant heartbeat = d.getDate("lastHeartbeat").toInstant();
-        return new NodeStatus(node, heartbeat, age(heartbeat, now), isRecent(d.getDate("lastHeartbeat"), now,
-                deadAfter));
+        Instant heartbeat = instant(d, "lastHeartbeat", Instant.EPOCH);
+        return new NodeStatus(node, heartbeat, age(heartbeat, now),
+                isRecent(d.get("lastHeartbeat") instanceof Date date ? date : null, now, deadAfter));
+    }
+
+    private static String text(Document d, String field, String fallback) {
+        return d.get(field) instanceof String s && !s.isBlank() ? s : fallback;
+    }
+
+    private static Instant instant(Document d, String field, Instant fallback) {
+        return d.get(field) instanceof Date date ? date.toInstant() : fallback;
     }
 
     private static Number number(Document d, String field) {
-        Number n = d.get(field, Number.class);
-        return n == null ? 0 : n;
+        return d.get(field) instanceof Number n ? n : 0;
     }
 }

@@ -47,12 +47,24 @@ public final class MongoTarget {
     }
 
     /**
-     * Parses a target.
+     * Parses a target; {@code embedded} means the embedded registry on loopback.
      *
      * @param embeddedPort the loopback port of the embedded registry, used when {@code text} is {@code embedded}
      * @throws IllegalArgumentException what is wrong with {@code text}, and the accepted forms
      */
     public static MongoTarget parse(String text, int embeddedPort) {
+        return parse(text, "127.0.0.1", embeddedPort);
+    }
+
+    /**
+     * Parses a target.
+     *
+     * @param embeddedHost the address the embedded registry binds ({@code host} of its configuration); a
+     *        wildcard address means this node reaches it on loopback
+     * @param embeddedPort its port
+     * @throws IllegalArgumentException what is wrong with {@code text}, and the accepted forms
+     */
+    public static MongoTarget parse(String text, String embeddedHost, int embeddedPort) {
         if (embeddedPort < 1 || embeddedPort > 65535) {
             throw new IllegalArgumentException("embedded registry port " + embeddedPort
                     + ": expected a port number from 1 to 65535");
@@ -65,7 +77,7 @@ public final class MongoTarget {
             throw invalid(t, "it contains spaces");
         }
         if (t.equalsIgnoreCase(EMBEDDED)) {
-            return new MongoTarget("mongodb://127.0.0.1:" + embeddedPort + "/", true);
+            return new MongoTarget("mongodb://" + reachable(embeddedHost) + ":" + embeddedPort + "/", true);
         }
         String lower = t.toLowerCase(Locale.ROOT);
         if (lower.startsWith("mongodb://") || lower.startsWith("mongodb+srv://")) {
@@ -75,6 +87,15 @@ public final class MongoTarget {
             throw invalid(t, "the scheme is not mongodb:// or mongodb+srv://");
         }
         return fromAddresses(t);
+    }
+
+    /** How this node reaches a server bound to {@code host}: loopback for a wildcard, IPv6 in brackets. */
+    private static String reachable(String host) {
+        String h = host == null ? "" : host.trim();
+        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+            return "127.0.0.1";
+        }
+        return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
     }
 
     private static MongoTarget fromUri(String t) {
@@ -199,7 +220,7 @@ public final class MongoTarget {
     }
 
     /** {@code scheme://user:pass@rest} becomes {@code scheme://user:***@rest}; anything else is returned as is. */
-    static String redact(String text) {
+    public static String redact(String text) {
         String password = password(text);
         if (password == null) {
             return text;

@@ -62,7 +62,11 @@ class ClusterMembershipTest {
     }
 
     private Node join(String id, String mongoUri, NodeRole role, DefaultStreamHub hub) {
-        ClusterMembership m = new ClusterMembership(identity(id, role, mongoUri), hub, null, "0.1.0.test", 5080);
+        return join(identity(id, () -> role, mongoUri), hub);
+    }
+
+    private Node join(NodeIdentity identity, DefaultStreamHub hub) {
+        ClusterMembership m = new ClusterMembership(identity, hub, null, "0.1.0.test", 5080);
         m.activate(FAST);
         hub.addListener(m); // as the whiteboard does in the appliance
         cleanup.add(hub::stop);
@@ -248,6 +252,60 @@ class ClusterMembershipTest {
         assertThat(admit(b, "live/cam1")).as("free at once, no dead-after wait").isNull();
     }
 
+    @Test
+    void claimsLeftByAnEarlierRunOfTheSameNodeAreReleased() throws Exception {
+        int port = startServer(0);
+        Node first = join("node-a", "127.0.0.1:" + port);
+        await("registered", () -> healthy(first));
+        assertThat(admit(first, "live/cam1")).isNull();
+        Publication p = first.hub().publish(StreamKey.parse("live/cam1"));
+        cleanup.add(p::close);
+        first.membership().crash(); // killed with the stream live
+
+        Node again = join("node-a", "127.0.0.1:" + port); // restarted: same id, nothing live
+        Node b = join("node-b", "127.0.0.1:" + port);
+        await("the stale claim released", () -> healthy(again) && again.membership().streams().isEmpty());
+        assertThat(admit(b, "live/cam1")).as("free for another origin while node-a is alive").isNull();
+    }
+
+    @Test
+    void anOriginSwitchedToEdgeReleasesItsStreams() throws Exception {
+        int port = startServer(0);
+        java.util.concurrent.atomic.AtomicReference<NodeRole> role = new java.util.concurrent.atomic.AtomicReference<>(
+                NodeRole.ORIGIN);
+        Node a = join(identity("node-a", role::get, "127.0.0.1:" + port), new DefaultStreamHub());
+        await("registered", () -> healthy(a));
+        assertThat(admit(a, "live/cam1")).isNull();
+        Publication p = a.hub().publish(StreamKey.parse("live/cam1"));
+        cleanup.add(p::close);
+        await("claimed", () -> a.membership().streams().size() == 1);
+
+        role.set(NodeRole.EDGE);
+        a.membership().updatedNode(null);
+        await("released on the edge", () -> a.membership().streams().isEmpty()
+                && a.membership().nodes().get(0).role().equals("edge"));
+    }
+
+    @Test
+    void damagedRegistryDocumentsDoNotBreakListingsOrClaims() throws Exception {
+        int port = startServer(0);
+        Node a = join("node-a", "127.0.0.1:" + port);
+        await("registered", () -> healthy(a));
+        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
+                "mongodb://127.0.0.1:" + port)) {
+            com.mongodb.client.MongoDatabase db = client.getDatabase(MongoTarget.DEFAULT_DATABASE);
+            db.getCollection("nodes").insertOne(new org.bson.Document("_id", "weird").append("cpu", "high"));
+            db.getCollection("streams").insertOne(new org.bson.Document("_id", "live/bad"));
+        }
+        assertThat(a.membership().nodes()).extracting(ClusterNode::id, ClusterNode::alive)
+                .contains(org.assertj.core.groups.Tuple.tuple("weird", false));
+        assertThat(a.membership().streams()).extracting(ClusterStream::key).contains("live/bad");
+        assertThat(admit(a, "live/bad")).as("a stream without an origin may be taken").isNull();
+        assertThat(a.membership().lookup(StreamKey.parse("live/bad"))).get()
+                .extracting(ClusterStream::originNode).isEqualTo("node-a");
+        assertThat(a.membership().check().status()).isEqualTo(HealthCheck.Status.UP);
+    }
+
     private static String admit(Node n, String key) throws Exception {
         return n.membership().admitPublish(new AccessRequest("rtmp", StreamKey.parse(key),
                 new InetSocketAddress("127.0.0.1", 40000), Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -281,7 +339,7 @@ class ClusterMembershipTest {
         }
     }
 
-    private static NodeIdentity identity(String id, NodeRole role, String registry) {
+    private static NodeIdentity identity(String id, java.util.function.Supplier<NodeRole> role, String registry) {
         Instant started = Instant.now();
         return new NodeIdentity() {
             @Override
@@ -296,7 +354,7 @@ class ClusterMembershipTest {
 
             @Override
             public NodeRole role() {
-                return role;
+                return role.get();
             }
 
             @Override

@@ -76,6 +76,18 @@ class MongoTargetTest {
     }
 
     @Test
+    void embeddedBoundToAnAddressIsReachedThereAndAWildcardOnLoopback() {
+        assertThat(MongoTarget.parse("embedded", "10.0.0.5", 27017).connectionString().getHosts())
+                .containsExactly("10.0.0.5:27017");
+        assertThat(MongoTarget.parse("embedded", "0.0.0.0", 27017).connectionString().getHosts())
+                .containsExactly("127.0.0.1:27017");
+        assertThat(MongoTarget.parse("embedded", "::", 27017).connectionString().getHosts())
+                .containsExactly("127.0.0.1:27017");
+        assertThat(MongoTarget.parse("embedded", "fd00::5", 27017).connectionString().getHosts())
+                .containsExactly("[fd00::5]:27017");
+    }
+
+    @Test
     void thePasswordIsNeverShown() {
         MongoTarget target = MongoTarget.parse("mongodb://aq:s3cret@db1/?authSource=admin");
         MongoTarget encoded = MongoTarget.parse("mongodb+srv://aq:p%40ss%3Aw@cluster0.example.net/live");
