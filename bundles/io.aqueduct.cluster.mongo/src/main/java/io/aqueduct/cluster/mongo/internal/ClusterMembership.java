@@ -83,6 +83,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterMembership implements ClusterView, PublishAdmission, StreamLifecycleListener,
         HealthIndicator {
     static final long MAX_BACKOFF_MS = 10_000;
+    /** How often the registry's list of this node's claims is read back (see reconcile). */
+    static final long REGISTRY_CHECK_MILLIS = 10_000;
     /** The configuration of the embedded registry this node hosts with {@code mongo.uri = embedded}. */
     static final String EMBEDDED_PID = "io.aqueduct.registry.embedded";
     /** A claim granted to a publish that has not reached the hub yet is kept this long. */
@@ -138,6 +140,8 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
 
     // Worker thread only.
     private Map<String, ?> properties = Map.of();
+    private long ticksToRegistryCheck;
+    private NodeRole checkedRole;
     private boolean indexed;
     private long lastFailureNanos;
     private long lastDownLogNanos;
@@ -305,6 +309,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         ClusterRegistry registry = new ClusterRegistry(client.getDatabase(wanted.databaseFor(target)), node.nodeId());
         connection = new Connection(target, client, registry, wanted);
         indexed = false;
+        ticksToRegistryCheck = 0;
         failures = 0;
         LOG.info("Joining the cluster: registry {} (database {}), {}", target, wanted.databaseFor(target),
                 wanted.describe());
@@ -455,6 +460,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
 
     private void failed(Connection c, RuntimeException e) {
         failures++;
+        ticksToRegistryCheck = 0; // the registry may have lost or changed data meanwhile: read it back first
         String reason = RegistryErrors.describe(e, c.target());
         long now = System.nanoTime();
         lastFailureNanos = now;
@@ -480,7 +486,17 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         Set<String> live = node.role() == NodeRole.ORIGIN
                 ? hub.streams().stream().map(s -> s.key().toString()).collect(Collectors.toSet())
                 : Set.of(); // edges and balancers are origin of nothing
-        Set<String> registered = c.registry().originsHere();
+        // Listing this node's claims is a query by originNode: indexed on MongoDB, a scan of every stream on the
+        // embedded registry (bench/RESULTS.md). So it runs every REGISTRY_CHECK_MILLIS, after a reconnect and on
+        // a role change; between, this node's own record of its claims stands in.
+        Set<String> registered;
+        if (--ticksToRegistryCheck <= 0 || node.role() != checkedRole) {
+            registered = c.registry().originsHere();
+            ticksToRegistryCheck = Math.max(1, REGISTRY_CHECK_MILLIS / c.settings().heartbeatPeriod().toMillis());
+            checkedRole = node.role();
+        } else {
+            registered = new HashSet<>(registeredHere);
+        }
         long now = System.nanoTime();
         admitted.values().removeIf(at -> now - at > ADMISSION_GRACE_NANOS);
         for (String key : live) {

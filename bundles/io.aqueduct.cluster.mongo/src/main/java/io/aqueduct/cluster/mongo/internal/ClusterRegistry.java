@@ -96,7 +96,8 @@ public final class ClusterRegistry {
      * node at once (creating an index that exists is a no-op).
      */
     public void ensureIndexes() {
-        nodes.createIndex(Indexes.ascending("lastHeartbeat"));
+        // Nodes are read by _id or all at once: no index beyond _id (one on lastHeartbeat would cost a write per
+        // heartbeat and serve no query). Streams are listed by origin (originsHere, leave).
         streams.createIndex(Indexes.ascending("originNode"));
         // The shared settings' document, created by whichever node comes first. An upsert rather than
         // createCollection: nodes starting together would race, and the loser's "collection exists" error is
