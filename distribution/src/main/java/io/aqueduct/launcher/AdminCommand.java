@@ -82,7 +82,11 @@ public final class AdminCommand {
                 cfg.remove("mongo.uri");
                 cfg.save();
                 out.println("mode = standalone written to " + file);
-                stopEmbeddedRegistry(); // after: the node leaves the registry before it goes
+                // The embedded registry's file stays: its server stops with the cluster bundles, after the
+                // registry client has left it (deleting the file would stop it first). Its data stays too.
+                if (Files.exists(home.resolve("config").resolve(EMBEDDED_FILE))) {
+                    out.println("The embedded registry stops with the cluster bundles; its data stays in data/.");
+                }
                 return OK;
             }
             case "cluster" -> {
@@ -118,7 +122,8 @@ public final class AdminCommand {
             } else if (mongo == null) {
                 mongo = a;
             } else {
-                return reject("unexpected argument '" + printable(a) + "' (the MongoDB address is '" + printable(mongo) + "')");
+                return reject("unexpected argument '" + printable(MongoTarget.redact(a)) + "' (the MongoDB address is '"
+                        + printable(MongoTarget.redact(mongo)) + "')");
             }
         }
         if (mongo == null || mongo.isEmpty()) {
@@ -127,7 +132,7 @@ public final class AdminCommand {
         }
         String problem = mongoProblem(mongo);
         if (problem != null) {
-            return reject("MongoDB address '" + printable(mongo) + "' is not valid: " + problem);
+            return reject("MongoDB address '" + printable(MongoTarget.redact(mongo)) + "' is not valid: " + problem);
         }
         int port = MongoTarget.DEFAULT_EMBEDDED_PORT;
         if (registryPort != null) {
@@ -171,7 +176,8 @@ public final class AdminCommand {
         cfg.set("mode", "cluster");
         cfg.set("role", role);
         cfg.set("mongo.uri", target.isEmbedded() ? "embedded" : mongo);
-        cfg.save();
+        // a password in the URI: the file becomes readable by its owner only
+        cfg.save(!MongoTarget.redact(mongo).equals(mongo));
         out.println("mode = cluster, role = " + role + ", mongo.uri = " + target + " written to " + file);
         return OK;
     }

@@ -44,6 +44,16 @@ class AdminCommandTest {
     }
 
     @Test
+    void aUriWithAPasswordIsWrittenOwnerOnlyAndNeverEchoed() throws Exception {
+        assertEquals(0, command.mode(List.of("cluster", "mongodb://u:s3cret@db:27017/?authSource=admin")));
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(nodeFile()));
+        assertEquals(2, command.mode(List.of("cluster", "mongodb://u:s3cret@db:27017/", "extra")));
+        assertFalse(err.toString().contains("s3cret"), err.toString());
+        assertFalse(out.toString().contains("s3cret"), out.toString());
+    }
+
+    @Test
     void clusterRoleDefaultsToOriginAndAcceptsTheEqualsForm() throws Exception {
         assertEquals(0, command.mode(List.of("cluster", "10.0.0.5")));
         assertTrue(Files.readString(nodeFile()).contains("role = origin"));
@@ -146,7 +156,9 @@ class AdminCommandTest {
         assertEquals(0, command.mode(List.of("cluster", "EMBEDDED")));
         assertTrue(Files.readString(registry).contains("port = 27017"));
         assertEquals(0, command.mode(List.of("standalone")));
-        assertFalse(Files.exists(registry));
+        assertTrue(Files.exists(registry), "kept: the server stops with the cluster bundles, after the client left");
+        assertTrue(out.toString().contains("The embedded registry stops with the cluster bundles"), out.toString());
+        assertEquals(0, command.mode(List.of("cluster", "10.0.0.5")));
 
         assertEquals(2, command.mode(List.of("cluster", "10.0.0.5", "--registry-port", "27999")));
         assertEquals(2, command.mode(List.of("cluster", "embedded", "--registry-port", "70000")));

@@ -4,7 +4,7 @@
  * {@link io.aqueduct.api.config.InvalidSettingException} that names the PID, the key and the value.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aqueduct.api.config;
 
 import org.osgi.annotation.bundle.Export;

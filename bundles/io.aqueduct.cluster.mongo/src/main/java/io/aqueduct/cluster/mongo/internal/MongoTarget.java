@@ -1,6 +1,7 @@
 package io.aqueduct.cluster.mongo.internal;
 
 import com.mongodb.ConnectionString;
+import io.aqueduct.api.config.UriPassword;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -104,7 +105,7 @@ public final class MongoTarget {
         } catch (IllegalArgumentException e) {
             // The driver's message explains the fault (no host, bad port, unknown option); it may quote the input,
             // so the password is masked in it as well.
-            throw invalid(t, maskPassword(t, String.valueOf(e.getMessage())));
+            throw invalid(t, UriPassword.maskIn(String.valueOf(e.getMessage()), t));
         }
     }
 
@@ -221,43 +222,6 @@ public final class MongoTarget {
 
     /** {@code scheme://user:pass@rest} becomes {@code scheme://user:***@rest}; anything else is returned as is. */
     public static String redact(String text) {
-        String password = password(text);
-        if (password == null) {
-            return text;
-        }
-        int scheme = text.indexOf("://") + 3;
-        int at = userInfoEnd(text);
-        int colon = text.indexOf(':', scheme);
-        return text.substring(0, colon + 1) + "***" + text.substring(at);
-    }
-
-    private static String maskPassword(String text, String message) {
-        String password = password(text);
-        return password == null || password.isEmpty() ? message : message.replace(password, "***");
-    }
-
-    /** The password part of a URI's user info, or null when there is none. */
-    private static String password(String text) {
-        int s = text.indexOf("://");
-        if (s < 0) {
-            return null;
-        }
-        int scheme = s + 3;
-        int at = userInfoEnd(text);
-        if (at < scheme) {
-            return null;
-        }
-        int colon = text.indexOf(':', scheme);
-        return colon < 0 || colon > at ? null : text.substring(colon + 1, at);
-    }
-
-    /**
-     * The '@' that ends the user info: the last one before the path or options. Passwords must percent-encode
-     * '@', '/' and '?', but an operator may not have, so the last '@' wins over the first.
-     */
-    private static int userInfoEnd(String text) {
-        int q = text.indexOf('?');
-        String head = q < 0 ? text : text.substring(0, q);
-        return head.lastIndexOf('@');
+        return UriPassword.mask(text);
     }
 }

@@ -3,6 +3,7 @@ package io.aqueduct.cluster.mongo.internal;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoSocketException;
+import com.mongodb.MongoSocketReadException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoCredential;
 import java.net.ConnectException;
@@ -31,6 +32,10 @@ final class RegistryErrors {
         if (find(e, UnknownHostException.class) != null) {
             return "the registry's host name in " + where + " does not resolve: check the address in mongo.uri ("
                     + rootMessage(e) + ")";
+        }
+        if (find(e, MongoSocketReadException.class) != null) {
+            return "cannot reach the registry at " + where + ": it closed the connection (stopped or restarted?); "
+                    + "this node reconnects when it answers again (" + rootMessage(e) + ")";
         }
         if (e instanceof MongoTimeoutException || find(e, MongoSocketException.class) != null) {
             String why = e.getMessage() != null && e.getMessage().contains("Connection refused")

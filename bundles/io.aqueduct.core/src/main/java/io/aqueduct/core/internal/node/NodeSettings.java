@@ -2,6 +2,7 @@ package io.aqueduct.core.internal.node;
 
 import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.config.Settings;
+import io.aqueduct.api.config.UriPassword;
 import io.aqueduct.api.node.NodeMode;
 import io.aqueduct.api.node.NodeRole;
 import java.util.Map;
@@ -28,7 +29,8 @@ record NodeSettings(NodeMode mode, NodeRole role, String mongoUri, String addres
         NodeRole role = clusterRole(s);
         String mongoUri = s.string("mongo.uri", "");
         if (mongoUri.chars().anyMatch(c -> c <= ' ')) {
-            throw new InvalidSettingException(PID, "mongo.uri", mongoUri, "must not contain spaces or control characters");
+            throw new InvalidSettingException(PID, "mongo.uri", UriPassword.mask(mongoUri),
+                    "must not contain spaces or control characters");
         }
         if (mode == NodeMode.CLUSTER && mongoUri.isEmpty()) {
             throw new InvalidSettingException(PID, "mongo.uri", "",
@@ -68,6 +70,6 @@ record NodeSettings(NodeMode mode, NodeRole role, String mongoUri, String addres
     String describeAll() {
         return describe() + " address=" + address + (group.isEmpty() ? "" : " group=" + group)
                 + (nodeId.isEmpty() ? "" : " node.id=" + nodeId)
-                + (mongoUri.isEmpty() ? "" : " mongo.uri=" + mongoUri.replaceFirst("(//[^:/@]*):[^@/]*@", "$1:***@"));
+                + (mongoUri.isEmpty() ? "" : " mongo.uri=" + UriPassword.mask(mongoUri));
     }
 }

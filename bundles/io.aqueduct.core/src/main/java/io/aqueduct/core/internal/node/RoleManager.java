@@ -153,8 +153,20 @@ public final class RoleManager implements BundleListener {
             synchronized (bundleProblems) {
                 bundleProblems.clear();
             }
-            for (Bundle b : context.getBundles()) {
-                applyRole(b);
+            // Stops first, newest bundle first, then starts, oldest first: like the framework's own shutdown, a
+            // bundle stops before the ones installed (or levelled) below it, so the registry client leaves the
+            // embedded registry before that stops.
+            Bundle[] all = context.getBundles();
+            NodeRole role = settings.role();
+            for (int i = all.length - 1; i >= 0; i--) {
+                if (!RoleBundles.wanted(all[i], role)) {
+                    applyRole(all[i]);
+                }
+            }
+            for (Bundle b : all) {
+                if (RoleBundles.wanted(b, role)) {
+                    applyRole(b);
+                }
             }
         });
     }

@@ -71,6 +71,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private FlvToMedia mapper;
     /** A publish waits for the {@code PublishAdmission} services (a registry round trip). */
     private boolean admitting;
+    /** Counts unpublishes: an admission that completes after one is for a publish the client took back. */
+    private int publishGeneration;
 
     private Subscription subscription;
     private int playStreamId;
@@ -242,11 +244,12 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
         // Media that arrives meanwhile is dropped (publication is null); encoders wait for Publish.Start anyway.
         admitting = true;
+        int generation = publishGeneration;
         admission.whenComplete((refusal, error) -> ctx.executor().execute(() -> {
-            admitting = false;
-            if (!ctx.channel().isActive()) {
-                return; // the publisher left while it waited
+            if (generation != publishGeneration || !ctx.channel().isActive()) {
+                return; // the publisher unpublished or left while it waited
             }
+            admitting = false;
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
@@ -460,6 +463,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void stopPublishing() {
+        publishGeneration++;
+        admitting = false;
         if (publication != null) {
             LOG.info("RTMP {} stops publishing {}", remote(), publication.key());
             server.setMetadata(publication.key(), null);
