@@ -2,6 +2,7 @@ package io.aqueduct.itests.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +42,15 @@ class ModeSwitchIT {
     private LivePlayer player;
     private String nodeId;
     private int registryPort;
+    private int port;
+    private static final String CONSOLE_PASSWORD = "Switch-Pass-42";
 
     @BeforeAll
     void startANodeWithALiveStreamAndAPlayer() throws Exception {
-        int port = Appliance.freePort();
+        port = Appliance.freePort();
         node = Appliance.copyDistribution(port);
         probe = new ClusterProbe(node, port);
+        assertThat(node.aqueduct(Duration.ofSeconds(30), "password", CONSOLE_PASSWORD).exitCode()).isZero();
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertThat(r.exitCode()).as("bin/aqueduct start: %s\nlog:\n%s", r.output(), node.logText()).isZero();
         ClusterProbe.Health health = probe.awaitHealth(APPLY, "the node is up, standalone",
@@ -195,6 +199,38 @@ class ModeSwitchIT {
                 + nodeId + " removed from the registry");
         assertThat(publisher.process().isAlive()).as("the publisher is still publishing: %s", publisher.output())
                 .isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void theWebConsoleSwitchesToClusterAndShowsTheClusterTab() throws Exception {
+        // the operator's way without a shell: Configuration -> Aqueduct node (the embedded registry's file was kept
+        // by mode standalone, so 'embedded' finds its port)
+        long switched = System.nanoTime();
+        HttpResponse<String> r = node.postForm(port, "/system/console/configMgr/io.aqueduct.node", "admin",
+                CONSOLE_PASSWORD, "apply=true&action=ajaxConfigManager&propertylist=mode,role,mongo.uri"
+                        + "&mode=cluster&role=origin&mongo.uri=embedded");
+        assertThat(r.statusCode()).as("the console took the edit: %s", r.body()).isLessThan(400);
+        probe.awaitHealth(APPLY, "/health: cluster, registry UP", h -> "cluster".equals(h.mode())
+                && h.check("cluster-registry").map(c -> c.status().equals("UP")).orElse(false));
+        Appliance.await(APPLY, KEY + " registered again", () -> Appliance.unchecked(() ->
+                probe.get("/rest/v2/cluster/streams").body().contains("\"key\":\"" + KEY + "\",\"originNode\":\""
+                        + nodeId + "\"")));
+        long joined = System.nanoTime();
+        assertThat(Files.readString(node.config("io.aqueduct.node.cfg"))).as("the console's edit is in the file")
+                .containsPattern("(?m)^mongo\\.uri\\s*=\\s*embedded");
+
+        HttpResponse<String> tab = node.get(port, "/system/console/cluster", "admin", CONSOLE_PASSWORD);
+        assertThat(tab.statusCode()).isEqualTo(200);
+        assertThat(tab.body()).as("the Cluster tab of the Web Console").contains("id=\"aq-cluster\"")
+                .contains("/cluster/cluster.js");
+        assertThat(node.get(port, "/system/console/cluster").statusCode()).as("not without the login").isEqualTo(401);
+
+        long gap = player.largestVideoGapMillis(switched, System.nanoTime());
+        System.out.printf("ModeSwitchIT: Web Console -> cluster: registered %d ms after the edit; largest gap %d ms%n",
+                ms(joined - switched), gap);
+        assertPlayerOnOneConnection();
+        assertThat(gap).as("largest wait for video over the console switch (ms)").isLessThan(MAX_GAP_MS);
     }
 
     /** The player never reconnected: its process runs, the node logged one play and no stop, timestamps go on. */
