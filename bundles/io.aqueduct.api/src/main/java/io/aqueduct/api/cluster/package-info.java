@@ -4,7 +4,7 @@
  * cluster; in standalone mode there is none.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aqueduct.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

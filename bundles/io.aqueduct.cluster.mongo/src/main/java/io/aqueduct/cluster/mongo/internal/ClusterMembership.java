@@ -131,6 +131,8 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     private volatile Instant lastHeartbeat;
     private volatile long lastHeartbeatNanos;
     private volatile RegistrySettings settings = RegistrySettings.DEFAULTS;
+    /** The cluster's shared secret, read when the connection is made; null before. */
+    private volatile byte[] secret;
     /** The streams the registry named this node the origin of, after the latest reconciliation. */
     private volatile Set<String> registeredHere = Set.of();
     /** Claims granted to publishes, by key, with when: not released before the stream reaches the hub. */
@@ -363,6 +365,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         try {
             if (!indexed) {
                 c.registry().ensureIndexes();
+                secret = c.registry().secret();
                 indexed = true;
             }
             heartbeatNow(c);
@@ -564,6 +567,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         admitted.clear();
         conflicts.clear();
         registeredHere = Set.of();
+        secret = null; // another registry may be another cluster
         lastHeartbeat = null;
         unreachable = null;
         unreachableSince = null;
@@ -733,6 +737,16 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     public Optional<ClusterStream> lookup(StreamKey key) {
         Duration deadAfter = settings.deadAfter();
         return read(r -> r.lookup(key.toString(), deadAfter)).map(ClusterMembership::toApi);
+    }
+
+    @Override
+    public byte[] secret() {
+        byte[] s = secret;
+        if (s == null) {
+            readable(); // says why the registry cannot be read, if it cannot
+            throw new RegistryUnavailableException("the cluster secret has not been read from the registry yet");
+        }
+        return s.clone();
     }
 
     @Override

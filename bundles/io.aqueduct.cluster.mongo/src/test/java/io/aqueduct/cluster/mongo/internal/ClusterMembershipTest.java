@@ -306,6 +306,15 @@ class ClusterMembershipTest {
         assertThat(a.membership().check().status()).isEqualTo(HealthCheck.Status.UP);
     }
 
+    @Test
+    void everyNodeReadsTheSameClusterSecret() throws Exception {
+        int port = startServer(0);
+        Node a = join("node-a", "127.0.0.1:" + port);
+        Node b = join("edge-1", "127.0.0.1:" + port, NodeRole.EDGE, new DefaultStreamHub());
+        await("both registered", () -> healthy(a) && healthy(b));
+        assertThat(a.membership().secret()).hasSize(32).isEqualTo(b.membership().secret());
+    }
+
     private static String admit(Node n, String key) throws Exception {
         return n.membership().admitPublish(new AccessRequest("rtmp", StreamKey.parse(key),
                 new InetSocketAddress("127.0.0.1", 40000), Map.of())).toCompletableFuture().get(10, TimeUnit.SECONDS);

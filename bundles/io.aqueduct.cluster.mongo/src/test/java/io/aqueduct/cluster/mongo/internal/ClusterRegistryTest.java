@@ -384,4 +384,16 @@ class ClusterRegistryTest {
         assertThat(b.claimOrigin("live/one", "10.0.0.2", DEAD_AFTER).outcome()).isEqualTo(OriginClaim.Outcome.CLAIMED);
     }
 
+
+    @Test
+    void theClusterSecretIsMadeOnceAndSharedByEveryNode() {
+        ClusterRegistry a = registry("a");
+        ClusterRegistry b = registry("b");
+        byte[] first = a.secret();
+        assertThat(first).hasSize(32);
+        assertThat(a.secret()).isEqualTo(first);
+        assertThat(b.secret()).as("another node reads the same").isEqualTo(first);
+        assertThat(database.getCollection("settings").find().first().getString("secret")).isNotBlank();
+    }
+
 }

@@ -21,6 +21,11 @@ public final class FakeClusterView implements ClusterView {
     public volatile RuntimeException failure;
 
     @Override
+    public byte[] secret() {
+        return new byte[32];
+    }
+
+    @Override
     public String nodeId() {
         return "n1";
     }
