@@ -9,6 +9,7 @@ import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.StreamSource;
 import io.aqueduct.rtmp.internal.chunk.RtmpAcknowledgementHandler;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkDecoder;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkEncoder;
@@ -97,6 +98,7 @@ public final class RtmpServer implements HealthIndicator {
     private final StreamHub hub;
     private final List<StreamAccessPolicy> policies = new CopyOnWriteArrayList<>();
     private final List<PublishAdmission> admissions = new CopyOnWriteArrayList<>();
+    private final List<StreamSource> sources = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private EventLoopGroup loops;
     private Channel listener;
@@ -127,6 +129,15 @@ public final class RtmpServer implements HealthIndicator {
 
     void removeAdmission(PublishAdmission admission) {
         admissions.remove(admission);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSource(StreamSource source) {
+        sources.add(source);
+    }
+
+    void removeSource(StreamSource source) {
+        sources.remove(source);
     }
 
     @Activate
@@ -274,6 +285,44 @@ public final class RtmpServer implements HealthIndicator {
             }
             return null;
         });
+    }
+
+    /**
+     * Asks every {@link StreamSource} to bring a stream that is not live here.
+     *
+     * @return null when there is no source (the stream is simply not found), else a stage completed with null as
+     *         soon as one source has brought the stream in, or with the sources' reasons when none could; a source
+     *         that does not answer within {@value #ADMISSION_TIMEOUT_SECONDS} s counts as unable
+     */
+    CompletionStage<String> requestStream(StreamKey key) {
+        List<StreamSource> asked = List.copyOf(sources);
+        if (asked.isEmpty()) {
+            return null;
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        List<String> reasons = new ArrayList<>();
+        for (StreamSource source : asked) {
+            CompletableFuture<String> answer;
+            try {
+                answer = source.request(key).toCompletableFuture().copy();
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.completeOnTimeout("no answer within " + ADMISSION_TIMEOUT_SECONDS + " s", ADMISSION_TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS).whenComplete((reason, error) -> {
+                        synchronized (reasons) {
+                            if (error == null && reason == null) {
+                                result.complete(null);
+                                return;
+                            }
+                            reasons.add(error != null ? String.valueOf(error) : reason);
+                            if (reasons.size() == asked.size()) {
+                                result.complete(String.join("; ", reasons));
+                            }
+                        }
+                    });
+        }
+        return result;
     }
 
     String checkPlay(AccessRequest request) {

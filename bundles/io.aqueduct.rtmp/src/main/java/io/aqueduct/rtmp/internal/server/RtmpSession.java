@@ -73,6 +73,8 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private boolean admitting;
     /** Counts unpublishes: an admission that completes after one is for a publish the client took back. */
     private int publishGeneration;
+    /** Counts plays and stops: a stream brought in by a source after either is for a play no longer wanted. */
+    private int playGeneration;
 
     private Subscription subscription;
     private int playStreamId;
@@ -291,6 +293,32 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             fail(streamId, "NetStream.Play.Failed", "playing " + stream.key() + " is not allowed: " + refused);
             return;
         }
+        if (server.hub().stream(stream.key()).isEmpty()) {
+            CompletionStage<String> sourced = server.requestStream(stream.key());
+            if (sourced != null) {
+                // another node has it, maybe (an edge pulls it from its origin): play when it is here
+                int generation = ++playGeneration;
+                started = true;
+                sourced.whenComplete((reason, error) -> ctx.executor().execute(() -> {
+                    if (generation != playGeneration || !ctx.channel().isActive()) {
+                        return; // the player asked for something else, or left
+                    }
+                    String why = error != null ? String.valueOf(error.getCause() != null ? error.getCause() : error)
+                            : reason;
+                    if (why != null) {
+                        fail(streamId, "NetStream.Play.StreamNotFound", "no stream " + stream.key()
+                                + " is being published: " + why);
+                    } else {
+                        startPlaying(streamId, stream);
+                    }
+                }));
+                return;
+            }
+        }
+        startPlaying(streamId, stream);
+    }
+
+    private void startPlaying(int streamId, StreamName stream) {
         subscription = server.hub().subscribe(stream.key(), SubscriptionOptions.DEFAULTS, s -> scheduleDrain())
                 .orElse(null);
         if (subscription == null) {
@@ -475,6 +503,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void stopPlaying() {
+        playGeneration++;
         if (subscription != null) {
             subscription.close();
             subscription = null;

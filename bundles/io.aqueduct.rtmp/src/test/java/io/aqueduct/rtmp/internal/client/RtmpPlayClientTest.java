@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.aqueduct.api.access.AccessRequest;
 import io.aqueduct.api.access.StreamAccessPolicy;
+import io.aqueduct.api.stream.StreamSource;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +147,53 @@ class RtmpPlayClientTest {
             Method remove = RtmpServer.class.getDeclaredMethod("removePolicy", StreamAccessPolicy.class);
             remove.setAccessible(true);
             remove.invoke(server, policy);
+        }
+    }
+
+    @Test
+    void aStreamThatASourceBringsInPlaysWhenItArrives() throws Exception {
+        String keyframe = "17 01 000000 00000005 6588800001";
+        Publisher[] pulled = new Publisher[1];
+        StreamSource edge = key -> CompletableFuture.supplyAsync(() -> {
+            try { // as an edge pulling from its origin: the stream shows up in the hub a moment later
+                pulled[0] = new Publisher(key);
+                pulled[0].video(0, "17 00 000000" + AVC_720P);
+                pulled[0].video(0, keyframe);
+                return null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+        lifecycle("addSource", StreamSource.class).invoke(server, edge);
+        try {
+            Events events = new Events();
+            RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/remote"), events);
+            assertEquals("start", events.next());
+            events.nextMedia(RtmpConstants.TYPE_VIDEO).release(); // the sequence header
+            RtmpMessage key = events.nextMedia(RtmpConstants.TYPE_VIDEO);
+            assertEquals(keyframe.replace(" ", ""), ByteBufUtil.hexDump(key.content()));
+            key.release();
+        } finally {
+            lifecycle("removeSource", StreamSource.class).invoke(server, edge);
+            if (pulled[0] != null) {
+                pulled[0].close();
+            }
+        }
+    }
+
+    @Test
+    void aSourceThatCannotBringTheStreamSaysWhy() throws Exception {
+        StreamSource edge = key -> CompletableFuture.completedFuture("no origin has " + key + " (looked up in the registry)");
+        lifecycle("addSource", StreamSource.class).invoke(server, edge);
+        try {
+            Events events = new Events();
+            RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/elsewhere"), events);
+            RtmpClientException error = events.nextError();
+            assertEquals("NetStream.Play.StreamNotFound", error.code());
+            assertTrue(error.getMessage().contains("no stream live/elsewhere is being published: no origin has "
+                    + "live/elsewhere (looked up in the registry)"), error.getMessage());
+        } finally {
+            lifecycle("removeSource", StreamSource.class).invoke(server, edge);
         }
     }
 
