@@ -10,6 +10,7 @@ import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
+import io.aqueduct.api.stream.StreamSources;
 import io.aqueduct.rtmp.internal.chunk.RtmpAcknowledgementHandler;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkDecoder;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkEncoder;
@@ -296,33 +297,7 @@ public final class RtmpServer implements HealthIndicator {
      */
     CompletionStage<String> requestStream(StreamKey key) {
         List<StreamSource> asked = List.copyOf(sources);
-        if (asked.isEmpty()) {
-            return null;
-        }
-        CompletableFuture<String> result = new CompletableFuture<>();
-        List<String> reasons = new ArrayList<>();
-        for (StreamSource source : asked) {
-            CompletableFuture<String> answer;
-            try {
-                answer = source.request(key).toCompletableFuture().copy();
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-            answer.completeOnTimeout("no answer within " + ADMISSION_TIMEOUT_SECONDS + " s", ADMISSION_TIMEOUT_SECONDS,
-                    TimeUnit.SECONDS).whenComplete((reason, error) -> {
-                        synchronized (reasons) {
-                            if (error == null && reason == null) {
-                                result.complete(null);
-                                return;
-                            }
-                            reasons.add(error != null ? String.valueOf(error) : reason);
-                            if (reasons.size() == asked.size()) {
-                                result.complete(String.join("; ", reasons));
-                            }
-                        }
-                    });
-        }
-        return result;
+        return asked.isEmpty() ? null : StreamSources.request(asked, key, ADMISSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     String checkPlay(AccessRequest request) {

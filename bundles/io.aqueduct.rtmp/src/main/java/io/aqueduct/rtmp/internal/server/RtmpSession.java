@@ -303,8 +303,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
                     if (generation != playGeneration || !ctx.channel().isActive()) {
                         return; // the player asked for something else, or left
                     }
-                    String why = error != null ? String.valueOf(error.getCause() != null ? error.getCause() : error)
-                            : reason;
+                    String why = error != null ? String.valueOf(error) : reason;
                     if (why != null) {
                         fail(streamId, "NetStream.Play.StreamNotFound", "no stream " + stream.key()
                                 + " is being published: " + why);
