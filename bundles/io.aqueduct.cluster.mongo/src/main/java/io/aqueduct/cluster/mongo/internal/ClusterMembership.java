@@ -87,6 +87,9 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     static final long REGISTRY_CHECK_MILLIS = 10_000;
     /** The configuration of the embedded registry this node hosts with {@code mongo.uri = embedded}. */
     static final String EMBEDDED_PID = "io.aqueduct.registry.embedded";
+    /** The origin's relay listener (bundle io.aqueduct.edge) and its default port. */
+    static final String RELAY_PID = "io.aqueduct.relay";
+    static final int DEFAULT_RELAY_PORT = 5000;
     /** A claim granted to a publish that has not reached the hub yet is kept this long. */
     private static final long ADMISSION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final long STILL_DOWN_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -409,6 +412,9 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         Map<String, Integer> ports = new LinkedHashMap<>();
         putPort(ports, "http", httpPort);
         putPort(ports, "rtmp", configuredPort("io.aqueduct.rtmp", 1935));
+        if (node.role() == NodeRole.ORIGIN) {
+            putPort(ports, "relay", configuredPort(RELAY_PID, DEFAULT_RELAY_PORT)); // where edges pull from
+        }
         return new NodeRecord(node.nodeId(), node.address(), ports, node.role().configName(), node.group(),
                 version, node.started(), load.cpu(), load.memoryUsed(), load.memoryMax(), stats.liveStreams(),
                 stats.subscribers());

@@ -85,7 +85,8 @@ class ClusterMembershipTest {
         assertThat(self.alive()).isTrue();
         assertThat(self.role()).isEqualTo("origin");
         assertThat(self.address()).isEqualTo("127.0.0.1");
-        assertThat(self.ports()).containsEntry("http", 5080).containsEntry("rtmp", 1935);
+        assertThat(self.ports()).containsEntry("http", 5080).containsEntry("rtmp", 1935)
+                .containsEntry("relay", 5000);
         assertThat(self.version()).isEqualTo("0.1.0.test");
         assertThat(self.memoryMax()).isPositive();
         Instant first = self.lastHeartbeat();
