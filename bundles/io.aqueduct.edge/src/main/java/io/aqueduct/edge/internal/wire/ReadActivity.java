@@ -1,0 +1,28 @@
+package io.aqueduct.edge.internal.wire;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * First in a relay pipeline: notes when bytes last arrived, so a peer that is busy sending one large frame is not
+ * taken for a silent one. Not sharable: one per connection.
+ */
+public final class ReadActivity extends ChannelInboundHandlerAdapter {
+    private volatile long lastReadNanos = System.nanoTime();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastReadNanos = System.nanoTime();
+        ctx.fireChannelRead(msg);
+    }
+
+    /** {@link System#nanoTime()} of the last read, or of this handler's creation before any. */
+    public long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    /** Nanoseconds since the last read. */
+    public long silentNanos() {
+        return System.nanoTime() - lastReadNanos;
+    }
+}
