@@ -16,12 +16,7 @@ public final class ReadActivity extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** {@link System#nanoTime()} of the last read, or of this handler's creation before any. */
-    public long lastReadNanos() {
-        return lastReadNanos;
-    }
-
-    /** Nanoseconds since the last read. */
+    /** Nanoseconds since the last read (or since this handler was made, before any). */
     public long silentNanos() {
         return System.nanoTime() - lastReadNanos;
     }

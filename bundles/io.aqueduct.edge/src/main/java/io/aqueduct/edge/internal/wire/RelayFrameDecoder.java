@@ -111,16 +111,16 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
         RelayFrame frame = switch (type) {
             case HELLO -> new RelayFrame.Hello(u16(body, type, "version"), string(body, type, "edge id"),
                     string(body, type, "token"));
-            case SUBSCRIBE -> new RelayFrame.Subscribe(u32(body, type, "request id"), key(body, type));
-            case UNSUBSCRIBE -> new RelayFrame.Unsubscribe(u32(body, type, "stream id"));
+            case SUBSCRIBE -> new RelayFrame.Subscribe(i32(body, type, "request id"), key(body, type));
+            case UNSUBSCRIBE -> new RelayFrame.Unsubscribe(i32(body, type, "stream id"));
             case PONG -> RelayFrame.Pong.INSTANCE;
             case WELCOME -> new RelayFrame.Welcome(u16(body, type, "version"), string(body, type, "origin id"));
             case REFUSED -> new RelayFrame.Refused(string(body, type, "reason"));
-            case STREAM -> new RelayFrame.Stream(u32(body, type, "request id"), u32(body, type, "stream id"),
+            case STREAM -> new RelayFrame.Stream(i32(body, type, "request id"), i32(body, type, "stream id"),
                     key(body, type), u8(body, type, "track count"));
             case TRACK -> track(body, type);
-            case END -> new RelayFrame.End(u32(body, type, "stream id"), string(body, type, "reason"));
-            case NOT_FOUND -> new RelayFrame.NotFound(u32(body, type, "request id"), key(body, type),
+            case END -> new RelayFrame.End(i32(body, type, "stream id"), string(body, type, "reason"));
+            case NOT_FOUND -> new RelayFrame.NotFound(i32(body, type, "request id"), key(body, type),
                     string(body, type, "reason"));
             case PING -> RelayFrame.Ping.INSTANCE;
             case PACKET -> packet(body, type);
@@ -136,8 +136,8 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
     }
 
     private RelayFrame.Packet packet(ByteBuf body, FrameType type) {
-        int streamId = u32(body, type, "stream id");
-        int trackId = u32(body, type, "track id");
+        int streamId = i32(body, type, "stream id");
+        int trackId = i32(body, type, "track id");
         long dts = i64(body, type, "dts");
         long pts = i64(body, type, "pts");
         int flags = u8(body, type, "flags");
@@ -149,8 +149,8 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
     }
 
     private RelayFrame.TrackInfo track(ByteBuf body, FrameType type) {
-        int streamId = u32(body, type, "stream id");
-        int trackId = u32(body, type, "track id");
+        int streamId = i32(body, type, "stream id");
+        int trackId = i32(body, type, "track id");
         int codecCode = u8(body, type, "codec");
         Codec codec = RelayProtocol.codec(codecCode);
         if (codec == null) {
@@ -227,12 +227,10 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
         return body.readUnsignedShort();
     }
 
-    /** An unsigned 32-bit id; the frame's constructor checks its range (values above 2^31-1 come out negative). */
-    private static int u32(ByteBuf body, FrameType type, String field) {
-        need(body, 4, type, field);
-        return body.readInt();
-    }
-
+    /**
+     * A 32-bit field. Ids are unsigned on the wire: those above 2^31-1 come out negative, and the frame's constructor
+     * refuses them, as it refuses negative sizes.
+     */
     private static int i32(ByteBuf body, FrameType type, String field) {
         need(body, 4, type, field);
         return body.readInt();
