@@ -34,6 +34,7 @@ public final class RelayedStream implements RelayClient.StreamHandler, AutoClose
     private volatile boolean live;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long packets;
+    private volatile int announcedTracks;
 
     private RelayedStream(RelayClient client, StreamHub hub, StreamKey key, Consumer<String> onEnd) {
         this.client = client;
@@ -66,6 +67,11 @@ public final class RelayedStream implements RelayClient.StreamHandler, AutoClose
         return live;
     }
 
+    /** How many tracks the origin announced when the relay started (0 before). */
+    public int announcedTracks() {
+        return announcedTracks;
+    }
+
     /** Packets republished so far. */
     public long packets() {
         return packets;
@@ -84,6 +90,7 @@ public final class RelayedStream implements RelayClient.StreamHandler, AutoClose
             finish("already live on this edge");
             return;
         }
+        announcedTracks = tracks.size();
         live = true;
         LOG.info("relaying {} from origin {} ({}) with tracks {}", key, client.originId(), client.origin(), tracks);
     }

@@ -1,6 +1,8 @@
 package io.aqueduct.hls.internal.http;
 
 import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.StreamSource;
+import io.aqueduct.api.stream.StreamSources;
 import io.aqueduct.hls.internal.HlsService;
 import io.aqueduct.hls.internal.playlist.InitSection;
 import io.aqueduct.hls.internal.playlist.Part;
@@ -25,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -32,6 +36,8 @@ import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -68,11 +74,25 @@ public final class HlsServlet extends HttpServlet {
     /** A client gets this long for one segment or part; then the connection is dropped. */
     private static final long SEND_TIMEOUT_MS = 60_000;
 
+    /** How long a playlist request waits for a stream that a source brings in (an edge's pull). */
+    static final long SOURCE_TIMEOUT_MS = 10_000;
+    private static final String SOURCED = "aqueduct.hls.sourced";
+
     private final transient HlsService service;
+    private final transient List<StreamSource> sources = new CopyOnWriteArrayList<>();
 
     @Activate
     public HlsServlet(@Reference HlsService service) {
         this.service = service;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSource(StreamSource source) {
+        sources.add(source);
+    }
+
+    void removeSource(StreamSource source) {
+        sources.remove(source);
     }
 
     @Override
@@ -105,7 +125,12 @@ public final class HlsServlet extends HttpServlet {
         String file = m.group(3);
         Optional<HlsStream> found = service.stream(key);
         if (found.isEmpty()) {
-            error(response, 404, "Stream " + key + " is not live on this node");
+            if (request.getAttribute(SOURCED) == null && file.endsWith(".m3u8") && fromSources(request, key)) {
+                return; // parked until a source brought the stream in and its first segment is there
+            }
+            Object why = request.getAttribute(SOURCED);
+            error(response, 404, "Stream " + key + " is not live on this node"
+                    + (why instanceof String reason ? ": " + reason : ""));
             return;
         }
         HlsStream stream = found.get();
@@ -115,6 +140,62 @@ public final class HlsServlet extends HttpServlet {
             case "master.m3u8" -> playlist(response, master(key));
             default -> media(request, response, stream, file);
         }
+    }
+
+    /**
+     * A playlist request for a stream that is not live here: asks the {@link StreamSource} services (an edge pulls
+     * the stream from its origin) and parks the request until the stream's first segment exists, so the player's
+     * first playlist has media. The request comes back through {@code doGet} with attribute {@value #SOURCED} set:
+     * {@code TRUE} when the stream came, or the reason it did not.
+     *
+     * @return false when there is no source to ask (the stream is simply not here)
+     */
+    private boolean fromSources(HttpServletRequest request, StreamKey key) {
+        List<StreamSource> asked = List.copyOf(sources);
+        if (asked.isEmpty() || !request.isAsyncSupported()) {
+            return false;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(SOURCE_TIMEOUT_MS + 1000);
+        AtomicBoolean answered = new AtomicBoolean();
+        java.util.function.Consumer<Object> answer = outcome -> {
+            if (answered.compareAndSet(false, true)) {
+                request.setAttribute(SOURCED, outcome);
+                dispatch(async);
+            }
+        };
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                answer.accept("it did not arrive within " + SOURCE_TIMEOUT_MS / 1000 + " s");
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                answered.set(true);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        });
+        StreamSources.request(asked, key, SOURCE_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((reason, error) -> {
+            Optional<HlsStream> stream = service.stream(key);
+            if (error != null || reason != null || stream.isEmpty()) {
+                answer.accept(error != null ? String.valueOf(error)
+                        : reason != null ? reason : "it ended as soon as it came");
+                return;
+            }
+            Runnable wake = () -> answer.accept(Boolean.TRUE);
+            if (!stream.get().await(snapshot -> !snapshot.segments().isEmpty(), wake)) {
+                wake.run();
+            }
+        });
+        return true;
     }
 
     private static void classic(HttpServletResponse response, HlsStream stream) throws IOException {

@@ -1,0 +1,304 @@
+package io.aqueduct.edge.internal.node;
+
+import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.access.StreamAccessPolicy;
+import io.aqueduct.api.cluster.ClusterNode;
+import io.aqueduct.api.cluster.ClusterStream;
+import io.aqueduct.api.cluster.ClusterView;
+import io.aqueduct.api.cluster.RegistryUnavailableException;
+import io.aqueduct.api.config.InvalidSettingException;
+import io.aqueduct.api.health.HealthCheck;
+import io.aqueduct.api.health.HealthIndicator;
+import io.aqueduct.api.node.NodeIdentity;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.StreamLifecycleListener;
+import io.aqueduct.api.stream.StreamSource;
+import io.aqueduct.edge.internal.edge.RelayClient;
+import io.aqueduct.edge.internal.edge.RelayedStream;
+import io.aqueduct.edge.internal.token.RelayToken;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge side of the relay: brings a stream a viewer asks for into this edge's hub by pulling it from its origin
+ * ({@link StreamSource}: RTMP play and HLS playlist requests ask it), one connection per origin shared by every
+ * stream pulled from it, and refuses publishers ({@link StreamAccessPolicy}: an edge takes none). Runs on cluster
+ * edges only.
+ *
+ * <p>A request for a key not live here looks the key up in the registry (on a thread of its own: that is a network
+ * call), connects to the origin's relay port unless connected already (with a token signed by the cluster secret),
+ * and subscribes; the request completes when the stream is published into this hub, or with the reason it cannot
+ * be: no origin has it, the origin cannot be reached or refused the edge. Requests for the same key while one is
+ * under way share it.
+ */
+@Component(configurationPid = RelaySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+        service = {StreamSource.class, StreamAccessPolicy.class, StreamLifecycleListener.class, HealthIndicator.class})
+public final class EdgeRelay implements StreamSource, StreamAccessPolicy, StreamLifecycleListener, HealthIndicator {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeRelay.class);
+    /** How often the list of origins that publishers are sent to is read again. */
+    private static final long ORIGINS_REFRESH_SECONDS = 5;
+    private static final int TRACKS_WAIT_MILLIS = 2000;
+
+    private final StreamHub hub;
+    private final NodeIdentity node;
+    private final ClusterView cluster;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ScheduledExecutorService lookups = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "aqueduct-edge-lookup"));
+    /** Connections to origins, by relay address {@code host:port}. */
+    private final Map<String, CompletableFuture<RelayClient>> origins = new ConcurrentHashMap<>();
+    private final Map<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
+    private volatile RelaySettings settings = RelaySettings.DEFAULTS;
+    private volatile String publishTo = "an origin";
+
+    /** One stream being pulled (or about to be). */
+    private static final class Pull {
+        final StreamKey key;
+        final CompletableFuture<String> ready = new CompletableFuture<>();
+        volatile RelayedStream stream;
+        volatile String origin = "";
+
+        Pull(StreamKey key) {
+            this.key = key;
+        }
+    }
+
+    @Activate
+    public EdgeRelay(@Reference StreamHub hub, @Reference(target = "(aqueduct.role=edge)") NodeIdentity node,
+            @Reference ClusterView cluster) {
+        this.hub = hub;
+        this.node = node;
+        this.cluster = cluster;
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        modified(properties);
+        lookups.scheduleWithFixedDelay(this::refreshOrigins, 0, ORIGINS_REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        try {
+            settings = RelaySettings.parse(properties);
+        } catch (InvalidSettingException e) {
+            LOG.error("Relay configuration rejected {}; keeping port {}", e.getMessage(), settings.port());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        lookups.shutdownNow();
+        pulls.values().forEach(p -> {
+            RelayedStream s = p.stream;
+            if (s != null) {
+                s.close();
+            }
+            p.ready.complete("this edge is stopping");
+        });
+        pulls.clear();
+        origins.values().forEach(f -> f.thenAccept(RelayClient::close));
+        origins.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    private void submit(Runnable task) {
+        try {
+            lookups.execute(task);
+        } catch (RejectedExecutionException e) {
+            // deactivating
+        }
+    }
+
+    // ---- StreamSource ----
+
+    @Override
+    public CompletionStage<String> request(StreamKey key) {
+        if (hub.stream(key).isPresent()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Pull pull = pulls.computeIfAbsent(key, k -> {
+            Pull p = new Pull(k);
+            submit(() -> resolve(p));
+            return p;
+        });
+        return pull.ready;
+    }
+
+    /** On the lookup thread: where the stream lives, then the pull. */
+    private void resolve(Pull p) {
+        ClusterStream origin;
+        int port;
+        try {
+            Optional<ClusterStream> found = cluster.lookup(p.key);
+            if (found.isEmpty()) {
+                fail(p, "no origin has " + p.key + " live (this is an edge: it plays what an origin ingests)");
+                return;
+            }
+            origin = found.get();
+            port = cluster.nodes().stream().filter(n -> n.id().equals(origin.originNode())).findFirst()
+                    .map(n -> n.ports().get("relay")).orElse(settings.port());
+        } catch (RegistryUnavailableException e) {
+            fail(p, "the registry cannot be asked where it lives: " + e.getMessage());
+            return;
+        }
+        String where = origin.originAddress() + ":" + port;
+        p.origin = origin.originNode() + " (" + where + ")";
+        CompletableFuture<RelayClient> client;
+        try {
+            client = client(origin.originAddress(), port);
+        } catch (RuntimeException e) {
+            fail(p, "cannot pull it from origin " + p.origin + ": " + e.getMessage());
+            return;
+        }
+        client.whenComplete((c, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                fail(p, "cannot pull it from origin " + p.origin + ": " + cause.getMessage());
+                return;
+            }
+            if (pulls.get(p.key) != p) {
+                return; // given up meanwhile
+            }
+            LOG.info("Pulling {} from origin {}", p.key, p.origin);
+            p.stream = RelayedStream.open(c, hub, p.key, reason -> ended(p, reason));
+        });
+    }
+
+    /** The connection to the origin at {@code host:port}: the one there is, or a new one. */
+    private CompletableFuture<RelayClient> client(String host, int port) {
+        String where = host + ":" + port;
+        return origins.compute(where, (k, existing) -> {
+            if (existing != null && (!existing.isDone() || !existing.isCompletedExceptionally()
+                    && existing.join().isOpen())) {
+                return existing;
+            }
+            String token = RelayToken.issue(cluster.secret(), node.nodeId(), Instant.now());
+            CompletableFuture<RelayClient> connecting = RelayClient.connect(group, host, port, node.nodeId(), token,
+                    (c, reason) -> {
+                        LOG.warn("Relay connection to origin {} lost: {}", where, reason);
+                        origins.computeIfPresent(where, (w, f) -> f.isDone() && !f.isCompletedExceptionally()
+                                && f.join() == c ? null : f);
+                    });
+            connecting.whenComplete((c, error) -> {
+                if (error != null) {
+                    origins.remove(where, connecting); // the next request tries again
+                }
+            });
+            return connecting;
+        });
+    }
+
+    private void fail(Pull p, String reason) {
+        pulls.remove(p.key, p);
+        if (p.ready.complete(reason)) {
+            LOG.info("Cannot bring {} to this edge: {}", p.key, reason);
+        }
+    }
+
+    /** The relayed stream ended (on the origin, or the origin was lost); a later request pulls it again. */
+    private void ended(Pull p, String reason) {
+        pulls.remove(p.key, p);
+        p.ready.complete(reason);
+    }
+
+    @Override
+    public void streamStarted(StreamKey key) {
+        Pull p = pulls.get(key);
+        if (p != null) {
+            // an edge's streams come from pulls only: this is the one asked for
+            submit(() -> awaitTracks(p, 0));
+        }
+    }
+
+    /**
+     * Answers the request once the hub knows the stream's tracks (from the first relayed packets, the origin's
+     * GOP cache, a few milliseconds after the start): a player set up before that (RTMP onMetaData) would not know
+     * what it plays. After {@value #TRACKS_WAIT_MILLIS} ms it is answered anyway.
+     */
+    private void awaitTracks(Pull p, int waitedMillis) {
+        int known = hub.stream(p.key).map(info -> info.tracks().size()).orElse(0);
+        RelayedStream s = p.stream;
+        int expected = Math.max(1, s == null ? 1 : s.announcedTracks());
+        if (known >= expected || waitedMillis >= TRACKS_WAIT_MILLIS || pulls.get(p.key) != p) {
+            p.ready.complete(null);
+            return;
+        }
+        try {
+            lookups.schedule(() -> awaitTracks(p, waitedMillis + 10), 10, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            p.ready.complete("this edge is stopping");
+        }
+    }
+
+    // ---- StreamAccessPolicy ----
+
+    @Override
+    public String checkPublish(AccessRequest request) {
+        return "this node is an edge: it serves viewers and takes no publishers; publish to " + publishTo;
+    }
+
+    @Override
+    public String checkPlay(AccessRequest request) {
+        return null;
+    }
+
+    /** On the lookup thread: the origins a refused publisher is told about (the refusal is decided from memory). */
+    private void refreshOrigins() {
+        try {
+            List<String> alive = cluster.nodes().stream().filter(n -> n.alive() && "origin".equals(n.role()))
+                    .map(EdgeRelay::rtmpAddress).sorted().toList();
+            publishTo = alive.isEmpty() ? "an origin (none is alive in the registry now)"
+                    : "an origin: " + String.join(", ", alive) + " (or the balancer's RTMP port)";
+        } catch (RegistryUnavailableException e) {
+            publishTo = "an origin (the registry cannot be asked which: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String rtmpAddress(ClusterNode n) {
+        Integer port = n.ports().get("rtmp");
+        return "rtmp://" + n.address() + (port == null ? "" : ":" + port) + "/<app>/<stream>";
+    }
+
+    // ---- health ----
+
+    @Override
+    public String name() {
+        return "edge-relay";
+    }
+
+    @Override
+    public HealthCheck check() {
+        List<String> live = pulls.values().stream().filter(p -> p.stream != null && p.stream.isLive())
+                .map(p -> p.key + " from " + p.origin).sorted().toList();
+        long connected = origins.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()
+                && f.join().isOpen()).count();
+        return new HealthCheck(HealthCheck.Status.UP, "pulling " + live.size() + " stream(s) over " + connected
+                + " origin connection(s)" + (live.isEmpty() ? "" : ": " + live.stream().collect(Collectors.joining(
+                        ", "))));
+    }
+}
