@@ -142,7 +142,10 @@ public final class RoleManager implements BundleListener {
 
     @Override
     public void bundleChanged(BundleEvent event) {
-        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED) {
+        // STARTED too: the framework (or a test container) may start a bundle after it was installed and checked,
+        // and a bundle of another role must not stay active because of that
+        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED
+                || event.getType() == BundleEvent.STARTED && !RoleBundles.wanted(event.getBundle(), settings.role())) {
             Bundle bundle = event.getBundle();
             submit(() -> applyRole(bundle));
         }
