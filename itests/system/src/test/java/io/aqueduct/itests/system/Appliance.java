@@ -53,6 +53,8 @@ final class Appliance implements AutoCloseable {
         Appliance a = new Appliance(home, freePort());
         a.writeConfig("io.aqueduct.http.cfg", "host = 127.0.0.1\nport = " + port + "\n");
         a.writeConfig("io.aqueduct.rtmp.cfg", "host = 127.0.0.1\nport = " + a.rtmpPort + "\n");
+        // an origin's relay listener (cluster mode): its own port too, so copies never collide on 5000
+        a.writeConfig("io.aqueduct.relay.cfg", "port = " + freePort() + "\n");
         return a;
     }
 
