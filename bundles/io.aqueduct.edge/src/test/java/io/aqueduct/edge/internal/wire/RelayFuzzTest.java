@@ -1,5 +1,8 @@
 package io.aqueduct.edge.internal.wire;
 
+import static io.aqueduct.testing.FuzzInput.mutate;
+import static io.aqueduct.testing.FuzzInput.randomBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aqueduct.api.media.Codec;
@@ -13,7 +16,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +67,7 @@ class RelayFuzzTest {
 
     private static void fuzz(Random random, long seed, boolean atOrigin, Stats stats) {
         byte[] input = random.nextInt(4) == 0 ? randomBytes(random, 1 + random.nextInt(2048))
-                : mutate(random, validStream(random, atOrigin));
+                : mutate(random, validStream(random, atOrigin), 0);
         EmbeddedChannel channel = new EmbeddedChannel(atOrigin ? RelayFrameDecoder.atOrigin()
                 : RelayFrameDecoder.atEdge());
         try {
@@ -151,38 +153,5 @@ class RelayFuzzTest {
 
     private static StreamKey key(Random random) {
         return StreamKey.of("live", "s" + random.nextInt(1000));
-    }
-
-    private static byte[] mutate(Random random, byte[] valid) {
-        byte[] bytes = valid;
-        for (int m = random.nextInt(4); m > 0 && bytes.length > 0; m--) {
-            int at = random.nextInt(bytes.length);
-            switch (random.nextInt(6)) {
-                case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
-                case 1 -> bytes[at] = (byte) (random.nextBoolean() ? 0xFF : random.nextInt(256));
-                case 2 -> bytes = splice(bytes, at, 0, randomBytes(random, 1 + random.nextInt(16)));
-                case 3 -> bytes = splice(bytes, at, Math.min(bytes.length - at, 1 + random.nextInt(16)), new byte[0]);
-                case 4 -> bytes = Arrays.copyOf(bytes, at);
-                default -> {
-                    int len = Math.min(bytes.length - at, 1 + random.nextInt(64));
-                    bytes = splice(bytes, random.nextInt(bytes.length), 0, Arrays.copyOfRange(bytes, at, at + len));
-                }
-            }
-        }
-        return bytes;
-    }
-
-    private static byte[] splice(byte[] bytes, int at, int remove, byte[] insert) {
-        byte[] out = new byte[bytes.length - remove + insert.length];
-        System.arraycopy(bytes, 0, out, 0, at);
-        System.arraycopy(insert, 0, out, at, insert.length);
-        System.arraycopy(bytes, at + remove, out, at + insert.length, bytes.length - at - remove);
-        return out;
-    }
-
-    private static byte[] randomBytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
     }
 }

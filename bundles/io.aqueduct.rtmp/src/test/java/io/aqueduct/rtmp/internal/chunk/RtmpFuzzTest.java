@@ -1,5 +1,8 @@
 package io.aqueduct.rtmp.internal.chunk;
 
+import static io.aqueduct.testing.FuzzInput.mutate;
+import static io.aqueduct.testing.FuzzInput.randomBytes;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +76,7 @@ class RtmpFuzzTest {
 
     private static void fuzzChunks(Random random, long seed, Stats stats) {
         byte[] input = random.nextInt(4) == 0 ? randomBytes(random, 1 + random.nextInt(4096))
-                : mutate(random, validStream(random));
+                : mutate(random, validStream(random), 1);
         Chunks.Releaser releaser = new Chunks.Releaser();
         EmbeddedChannel channel = new EmbeddedChannel(new RtmpChunkDecoder(LIMITS), releaser);
         try {
@@ -138,7 +141,7 @@ class RtmpFuzzTest {
             for (int i = 0; i < values; i++) {
                 Amf0Writer.write(buf, randomValue(random, 0));
             }
-            input = mutate(random, ByteBufUtil.getBytes(buf));
+            input = mutate(random, ByteBufUtil.getBytes(buf), 1);
             buf.release();
         }
         ByteBuf buf = Unpooled.wrappedBuffer(input);
@@ -179,38 +182,5 @@ class RtmpFuzzTest {
                 return map;
             }
         }
-    }
-
-    private static byte[] mutate(Random random, byte[] valid) {
-        byte[] bytes = valid;
-        for (int m = 1 + random.nextInt(4); m > 0 && bytes.length > 0; m--) {
-            int at = random.nextInt(bytes.length);
-            switch (random.nextInt(6)) {
-                case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
-                case 1 -> bytes[at] = (byte) (random.nextBoolean() ? 0xFF : random.nextInt(256));
-                case 2 -> bytes = splice(bytes, at, 0, randomBytes(random, 1 + random.nextInt(16)));
-                case 3 -> bytes = splice(bytes, at, Math.min(bytes.length - at, 1 + random.nextInt(16)), new byte[0]);
-                case 4 -> bytes = java.util.Arrays.copyOf(bytes, at);
-                default -> {
-                    int len = Math.min(bytes.length - at, 1 + random.nextInt(64));
-                    bytes = splice(bytes, random.nextInt(bytes.length), 0, java.util.Arrays.copyOfRange(bytes, at, at + len));
-                }
-            }
-        }
-        return bytes;
-    }
-
-    private static byte[] splice(byte[] bytes, int at, int remove, byte[] insert) {
-        byte[] out = new byte[bytes.length - remove + insert.length];
-        System.arraycopy(bytes, 0, out, 0, at);
-        System.arraycopy(insert, 0, out, at, insert.length);
-        System.arraycopy(bytes, at + remove, out, at + insert.length, bytes.length - at - remove);
-        return out;
-    }
-
-    private static byte[] randomBytes(Random random, int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
     }
 }
