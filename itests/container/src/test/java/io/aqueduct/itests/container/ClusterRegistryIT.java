@@ -15,7 +15,6 @@ import io.aqueduct.api.cluster.ClusterNode;
 import io.aqueduct.api.cluster.ClusterStream;
 import io.aqueduct.api.cluster.ClusterView;
 import io.aqueduct.api.health.HealthCheck;
-import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.node.NodeIdentity;
 import io.aqueduct.api.node.NodeMode;
 import io.aqueduct.api.node.NodeRole;
@@ -41,8 +40,6 @@ import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.ProbeBuilder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -158,24 +155,6 @@ public class ClusterRegistryIT extends NodeTestSupport {
 
     private static ClusterNode only(List<ClusterNode> nodes) {
         return nodes.size() == 1 ? nodes.get(0) : null;
-    }
-
-    private HealthCheck health(String name) {
-        try {
-            for (ServiceReference<HealthIndicator> ref : context().getServiceReferences(HealthIndicator.class, null)) {
-                HealthIndicator indicator = context().getService(ref);
-                try {
-                    if (indicator != null && name.equals(indicator.name())) {
-                        return indicator.check();
-                    }
-                } finally {
-                    context().ungetService(ref);
-                }
-            }
-            return null;
-        } catch (InvalidSyntaxException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private void awaitBundleState(String symbolicName, int state) {

@@ -120,6 +120,11 @@ public abstract class NodeTestSupport extends ContainerTestSupport {
 
     /** What the {@code node-config} health indicator reports now, or null while it is not registered. */
     protected HealthCheck nodeConfigHealth() {
+        return health(NODE_CONFIG_INDICATOR);
+    }
+
+    /** What the health indicator called {@code name} reports now, or null while none is registered. */
+    protected HealthCheck health(String name) {
         try {
             for (ServiceReference<HealthIndicator> ref : context().getServiceReferences(HealthIndicator.class, null)) {
                 HealthIndicator indicator = context().getService(ref);
@@ -127,7 +132,7 @@ public abstract class NodeTestSupport extends ContainerTestSupport {
                     continue;
                 }
                 try {
-                    if (NODE_CONFIG_INDICATOR.equals(indicator.name())) {
+                    if (name.equals(indicator.name())) {
                         return indicator.check();
                     }
                 } finally {
