@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -291,5 +296,27 @@ final class Appliance implements AutoCloseable {
 
     interface IoCall<T> {
         T call() throws IOException, InterruptedException;
+    }
+
+    /** Runs the calls on threads of their own (not the common pool, which may have one thread) and waits for all. */
+    static <T> List<T> inParallel(List<Callable<T>> calls) throws Exception {
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(calls.size());
+        try {
+            List<Future<T>> futures = threads.invokeAll(calls, 120, TimeUnit.SECONDS);
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception c ? c : e;
+                }
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }

@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +59,7 @@ class ClusterIT {
     @TempDir
     static Path dir;
 
-    private Process registry;
-    private Path registryLog;
+    private RegistryProcess registry;
     private final List<Node> nodes = new ArrayList<>();
     private final List<Ffmpeg.Run> publishers = new ArrayList<>();
     private Browser browser;
@@ -81,16 +76,9 @@ class ClusterIT {
     void start() throws Exception {
         classStarted = System.nanoTime();
         int registryPort = Appliance.freePort();
-        registryLog = dir.resolve("registry.log");
-        String dist = System.getProperty("aqueduct.distribution");
-        // the distribution's own script, read only: --path keeps the registry's data in the test's directory
-        ProcessBuilder pb = new ProcessBuilder(Path.of(dist, "bin", "aqueduct").toString(), "registry",
-                "--port", Integer.toString(registryPort), "--path", dir.resolve("registry.mv.db").toString())
-                .redirectErrorStream(true).redirectOutput(registryLog.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        registry = pb.start();
-        await(Duration.ofSeconds(30), "the registry serves on port " + registryPort,
-                () -> unchecked(() -> Files.readString(registryLog)).contains("serving MongoDB wire protocol"));
+        // the distribution's own script, read only: the registry's data stays in the test's directory
+        registry = new RegistryProcess(Path.of(System.getProperty("aqueduct.distribution")), registryPort, dir);
+        registry.start(dir.resolve("registry.mv.db"));
 
         List<Appliance> appliances = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
@@ -108,7 +96,7 @@ class ClusterIT {
             a.setConfig("io.aqueduct.cluster.cfg", "dead.after.ms", Long.toString(DEAD_AFTER_MS));
         }
         // the three JVMs start together rather than one after the other
-        List<Appliance.Result> starts = inParallel(appliances.stream()
+        List<Appliance.Result> starts = Appliance.inParallel(appliances.stream()
                 .<Callable<Appliance.Result>>map(a -> () -> a.aqueduct(Duration.ofSeconds(90), "start")).toList());
         for (int i = 0; i < 3; i++) {
             Appliance.Result r = starts.get(i);
@@ -147,16 +135,13 @@ class ClusterIT {
         } finally {
             try {
                 // in parallel: each stop leaves the registry and waits for the JVM to exit
-                inParallel(nodes.stream().<Callable<Void>>map(n -> () -> {
+                Appliance.inParallel(nodes.stream().<Callable<Void>>map(n -> () -> {
                     n.appliance().close();
                     return null;
                 }).toList());
             } finally {
                 if (registry != null) {
-                    registry.destroy();
-                    if (!registry.waitFor(20, TimeUnit.SECONDS)) {
-                        registry.destroyForcibly();
-                    }
+                    registry.stop();
                 }
                 System.out.printf("cluster: the class took %d ms%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - classStarted));
@@ -400,28 +385,6 @@ class ClusterIT {
     }
 
     // ---- helpers ----
-
-    /** Runs the calls on threads of their own (not the common pool, which may have one thread) and waits for all. */
-    private static <T> List<T> inParallel(List<Callable<T>> calls) throws Exception {
-        if (calls.isEmpty()) {
-            return List.of();
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Future<T>> futures = threads.invokeAll(calls, 120, TimeUnit.SECONDS);
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception c ? c : e;
-                }
-            }
-            return results;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
 
     /** Waits until the node lists the stream with that origin, alive or dead as given; the stream's entry. */
     private static Document awaitStream(Node asked, Node origin, boolean originAlive) throws InterruptedException {

@@ -32,10 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,8 +90,7 @@ class EdgeIT {
     @TempDir
     static Path dir;
 
-    private Process registry;
-    private Path registryLog;
+    private RegistryProcess registry;
     private int registryPort;
     private Node origin;
     private final List<Node> edges = new ArrayList<>();
@@ -129,16 +124,9 @@ class EdgeIT {
     void start() throws Exception {
         classStarted = System.nanoTime();
         registryPort = Appliance.freePort();
-        registryLog = dir.resolve("registry.log");
-        String dist = System.getProperty("aqueduct.distribution");
-        // the distribution's own script, read only: --path keeps the registry's data in the test's directory
-        ProcessBuilder pb = new ProcessBuilder(Path.of(dist, "bin", "aqueduct").toString(), "registry",
-                "--port", Integer.toString(registryPort), "--path", dir.resolve("registry.mv.db").toString())
-                .redirectErrorStream(true).redirectOutput(registryLog.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        registry = pb.start();
-        await(Duration.ofSeconds(30), "the registry serves on port " + registryPort,
-                () -> Appliance.unchecked(() -> Files.readString(registryLog)).contains("serving MongoDB wire protocol"));
+        // the distribution's own script, read only: the registry's data stays in the test's directory
+        registry = new RegistryProcess(Path.of(System.getProperty("aqueduct.distribution")), registryPort, dir);
+        registry.start(dir.resolve("registry.mv.db"));
 
         List<String> roles = List.of("origin", "edge", "edge");
         List<String> names = List.of("origin", "edge-1", "edge-2");
@@ -157,7 +145,7 @@ class EdgeIT {
             a.setConfig("io.aqueduct.cluster.cfg", "dead.after.ms", Long.toString(DEAD_AFTER_MS));
             a.writeConfig("io.aqueduct.relay.cfg", "port = " + relay + "\n");
         }
-        List<Appliance.Result> starts = inParallel(appliances.stream()
+        List<Appliance.Result> starts = Appliance.inParallel(appliances.stream()
                 .<Callable<Appliance.Result>>map(a -> () -> a.aqueduct(Duration.ofSeconds(90), "start")).toList());
         for (int i = 0; i < roles.size(); i++) {
             Appliance.Result r = starts.get(i);
@@ -222,16 +210,13 @@ class EdgeIT {
         } finally {
             try {
                 // in parallel: each stop leaves the registry and waits for the JVM to exit
-                inParallel(appliances.stream().<Callable<Void>>map(a -> () -> {
+                Appliance.inParallel(appliances.stream().<Callable<Void>>map(a -> () -> {
                     a.close();
                     return null;
                 }).toList());
             } finally {
                 if (registry != null) {
-                    registry.destroy();
-                    if (!registry.waitFor(20, TimeUnit.SECONDS)) {
-                        registry.destroyForcibly();
-                    }
+                    registry.stop();
                 }
                 System.out.printf("edge cluster: the class took %d ms%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - classStarted));
@@ -835,28 +820,6 @@ class EdgeIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        }
-    }
-
-    /** Runs the calls on threads of their own (not the common pool, which may have one thread) and waits for all. */
-    private static <T> List<T> inParallel(List<Callable<T>> calls) throws Exception {
-        if (calls.isEmpty()) {
-            return List.of();
-        }
-        ExecutorService threads = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Future<T>> futures = threads.invokeAll(calls, 120, TimeUnit.SECONDS);
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception c ? c : e;
-                }
-            }
-            return results;
-        } finally {
-            threads.shutdownNow();
         }
     }
 }

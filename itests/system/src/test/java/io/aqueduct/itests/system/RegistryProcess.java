@@ -14,15 +14,18 @@ import java.util.concurrent.TimeUnit;
 final class RegistryProcess implements AutoCloseable {
     private static final String SERVING = "serving MongoDB wire protocol";
 
-    private final Appliance home;
+    private final Path home;
     private final int port;
     private final Path dir;
     private Process process;
     private Path log;
     private int starts;
 
-    /** @param dir where its data files and logs go */
-    RegistryProcess(Appliance home, int port, Path dir) {
+    /**
+     * @param home the installation whose {@code bin/aqueduct} runs it (only read: the data goes under {@code dir})
+     * @param dir where its data files and logs go
+     */
+    RegistryProcess(Path home, int port, Path dir) {
         this.home = home;
         this.port = port;
         this.dir = dir;
@@ -43,9 +46,11 @@ final class RegistryProcess implements AutoCloseable {
             throw new IllegalStateException("the registry is already running");
         }
         log = dir.resolve("registry-" + ++starts + ".log");
-        process = new ProcessBuilder(home.home().resolve("bin/aqueduct").toString(), "registry", "--port",
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/aqueduct").toString(), "registry", "--port",
                 Integer.toString(port), "--path", data.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home")); // the same Java as the tests
+        process = pb.start();
         try {
             Appliance.await(Duration.ofSeconds(30), "bin/aqueduct registry serves on port " + port,
                     () -> !process.isAlive() || output().contains(SERVING));

@@ -58,7 +58,7 @@ class RegistryResilienceIT {
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertThat(r.exitCode()).as("bin/aqueduct start: %s\nlog:\n%s", r.output(), node.logText()).isZero();
         nodeId = probe.awaitHealth(APPLY, "the node is up", h -> "UP".equals(h.status())).nodeId();
-        registry = new RegistryProcess(node, Appliance.freePort(), dir);
+        registry = new RegistryProcess(node.home(), Appliance.freePort(), dir);
         registry.start(dir.resolve("registry.mv.db"));
 
         // a keyframe every 2 s: one HLS segment each; longer than the class runs, stopped at the end
