@@ -17,14 +17,16 @@ public final class MediaPacket implements ReferenceCounted {
     private final long dts;
     private final long pts;
     private final boolean keyframe;
+    private final boolean discontinuity;
     private final ByteBuf data;
 
-    private MediaPacket(Track track, long dts, long pts, boolean keyframe, ByteBuf data) {
+    private MediaPacket(Track track, long dts, long pts, boolean keyframe, boolean discontinuity, ByteBuf data) {
         this.track = Objects.requireNonNull(track, "track");
         this.data = Objects.requireNonNull(data, "data");
         this.dts = dts;
         this.pts = pts;
         this.keyframe = keyframe;
+        this.discontinuity = discontinuity;
     }
 
     /**
@@ -35,7 +37,16 @@ public final class MediaPacket implements ReferenceCounted {
      * @param keyframe true for a video random-access point (IDR); audio and data packets are always true
      */
     public static MediaPacket of(Track track, long dts, long pts, boolean keyframe, ByteBuf data) {
-        return new MediaPacket(track, dts, pts, track.mediaType() != MediaType.VIDEO || keyframe, data);
+        return new MediaPacket(track, dts, pts, track.mediaType() != MediaType.VIDEO || keyframe, false, data);
+    }
+
+    /**
+     * This packet moved by {@code offsetMicros} on the time line, and marked as a {@linkplain #isDiscontinuity()
+     * discontinuity} when {@code discontinuity} is true. The new packet takes over this packet's reference to the
+     * payload (nothing is copied): release one of the two, not both.
+     */
+    public MediaPacket shifted(long offsetMicros, boolean discontinuity) {
+        return new MediaPacket(track, dts + offsetMicros, pts + offsetMicros, keyframe, discontinuity, data);
     }
 
     public Track track() {
@@ -65,6 +76,16 @@ public final class MediaPacket implements ReferenceCounted {
     }
 
     /** A view of the payload with its own reader index, sharing the bytes (no copy, no extra reference). */
+    /**
+     * True when this packet starts a new time line of its track: the stream was interrupted before it (an edge
+     * whose origin was lost resumes the stream from another origin), so nothing can be inferred from the time
+     * between the previous packet and this one. Timestamps still increase. Segmenters cut here and mark the cut as
+     * a discontinuity; players go on.
+     */
+    public boolean isDiscontinuity() {
+        return discontinuity;
+    }
+
     public ByteBuf content() {
         return data.duplicate();
     }
@@ -116,6 +137,7 @@ public final class MediaPacket implements ReferenceCounted {
     @Override
     public String toString() {
         return "MediaPacket[" + track.codec() + " #" + track.id() + " dts=" + dts + " pts=" + pts
-                + (keyframe && track.mediaType() == MediaType.VIDEO ? " key" : "") + " " + size() + "B]";
+                 + (keyframe && track.mediaType() == MediaType.VIDEO ? " key" : "")
+                + (discontinuity ? " discontinuity" : "") + " " + size() + "B]";
     }
 }

@@ -8,7 +8,7 @@
  * {@link io.aqueduct.api.media.Track#config()}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.aqueduct.api.media;
 
 import org.osgi.annotation.bundle.Export;

@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Discontinuities:</b> a track that changes (a new codec configuration, a track that appears) makes the next
  * keyframe start a segment flagged as a discontinuity. A timestamp jump (backwards, or forwards by more than
- * {@value #MAX_JUMP_MICROS} us) ends the segment where its last frame ends and starts over as at the beginning of the
+ * {@value #MAX_JUMP_MICROS} us) or a clock packet marked {@link MediaPacket#isDiscontinuity()} (an edge resumed the
+ * stream from another origin) ends the segment where its last frame ends and starts over as at the beginning of the
  * stream, flagged as a discontinuity. After a discontinuity sequence numbers go on by one, whatever the timestamps.
  *
  * <p>Not thread-safe: one segmenter per stream, fed from one thread. Packets passed to {@link #accept} are borrowed;
@@ -168,7 +169,7 @@ public final class HlsSegmenter {
     private boolean clockPacket(MediaPacket packet) {
         long dts = packet.dts();
         if (lastClockDts != Long.MIN_VALUE
-                && (dts < lastClockDts || dts - lastClockDts > MAX_JUMP_MICROS)) {
+                && (packet.isDiscontinuity() || dts < lastClockDts || dts - lastClockDts > MAX_JUMP_MICROS)) {
             // the old timeline ends where its last frame ends, not at the new timestamp
             long end = lastClockDts + Math.max(clockDelta, 1);
             completePart(end);

@@ -259,6 +259,22 @@ class HlsSegmenterTest {
     }
 
     @Test
+    void aPacketMarkedAsDiscontinuityEndsTheSegmentWithItsLastFrameThoughTimestampsGoOn() {
+        // an edge resumed the stream after 3.9 s without media, on a time line it moved to follow the old one
+        List<MediaPacket> in = packets(0, 4_100_000, 30, 60, true, true);
+        List<MediaPacket> resumed = packets(8_000_000, 4_100_000, 30, 60, true, true);
+        resumed.set(0, resumed.get(0).shifted(0, true));
+        in.addAll(resumed);
+        Recorder r = run(in, 0, true);
+        assertThat(r.segments).extracting(Recorder.Segment::msn).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(r.segments).extracting(Recorder.Segment::discontinuity)
+                .containsExactly(false, false, false, true, false, false);
+        assertThat(r.segments.get(2).end()[0]).isBetween(4_099_000L, 4_100_000L);
+        assertThat(r.segments.get(3).start()).isEqualTo(8_000_000L);
+        assertThat(r.complete()).allMatch(seg -> seg.end()[0] - seg.start() <= 2_100_000L);
+    }
+
+    @Test
     void withoutKeyframesSegmentsAreCutAfterFourTargetDurations() {
         // one keyframe, then 20 s of inter frames (an encoder that sends keyframes only on request)
         List<MediaPacket> in = packets(0, 20_000_000, 30, 100_000, true, true);
