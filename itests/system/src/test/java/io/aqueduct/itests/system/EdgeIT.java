@@ -134,16 +134,8 @@ class EdgeIT {
         for (int i = 0; i < roles.size(); i++) {
             int http = Appliance.freePort();
             int relay = Appliance.freePort();
-            Appliance a = Appliance.copyDistribution(http);
-            // registered for stop() at once, so a failing start below still stops every node
-            appliances.add(a);
+            configure(names.get(i), roles.get(i), http, relay);
             ports.add(new int[] {http, relay});
-            Appliance.Result mode = a.aqueduct(Duration.ofSeconds(30), "mode", "cluster",
-                    "127.0.0.1:" + registryPort, "--role", roles.get(i));
-            assertThat(mode.exitCode()).as("%s: bin/aqueduct mode cluster: %s", names.get(i), mode.output()).isZero();
-            a.setConfig("io.aqueduct.cluster.cfg", "heartbeat.period.ms", Long.toString(HEARTBEAT_MS));
-            a.setConfig("io.aqueduct.cluster.cfg", "dead.after.ms", Long.toString(DEAD_AFTER_MS));
-            a.writeConfig("io.aqueduct.relay.cfg", "port = " + relay + "\n");
         }
         List<Appliance.Result> starts = Appliance.inParallel(appliances.stream()
                 .<Callable<Appliance.Result>>map(a -> () -> a.aqueduct(Duration.ofSeconds(90), "start")).toList());
@@ -196,6 +188,20 @@ class EdgeIT {
         System.out.printf("publish on %s: registered after %d ms%n", origin,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - published));
         assertThat(publisher.process().isAlive()).as("the publisher on %s: %s", origin, publisher.output()).isTrue();
+    }
+
+    /** A copy of the distribution in the cluster with {@code role}, registered for {@link #stop()}, not started. */
+    private Appliance configure(String name, String role, int http, int relay) throws Exception {
+        Appliance a = Appliance.copyDistribution(http);
+        // registered for stop() at once, so a failing start still stops every node
+        appliances.add(a);
+        Appliance.Result mode = a.aqueduct(Duration.ofSeconds(30), "mode", "cluster", "127.0.0.1:" + registryPort,
+                "--role", role);
+        assertThat(mode.exitCode()).as("%s: bin/aqueduct mode cluster: %s", name, mode.output()).isZero();
+        a.setConfig("io.aqueduct.cluster.cfg", "heartbeat.period.ms", Long.toString(HEARTBEAT_MS));
+        a.setConfig("io.aqueduct.cluster.cfg", "dead.after.ms", Long.toString(DEAD_AFTER_MS));
+        a.writeConfig("io.aqueduct.relay.cfg", "port = " + relay + "\n");
+        return a;
     }
 
     @AfterAll
@@ -587,6 +593,103 @@ class EdgeIT {
                 Duration.ofSeconds(15));
         assertThat(playlist.statusCode()).as("index.m3u8 of %s on %s: %s", key, edges.get(0), playlist.body())
                 .isEqualTo(404);
+    }
+
+    /**
+     * Acceptance 5, last because it kills the origin: an RTMP player and HLS on the edges go on through the loss of
+     * the origin, a second origin started afterwards and the publisher's republish of the same key to it.
+     */
+    @Test
+    @Order(6)
+    void theEdgesGoOnWhenTheOriginIsKilledAndTheStreamIsRepublishedOnASecondOrigin() throws Exception {
+        Node edge1 = edges.get(0);
+        Node edge2 = edges.get(1);
+        LivePlayer player = LivePlayer.play(dir, edge1.rtmpUrl());
+        players.add(player);
+        long playing = System.nanoTime();
+        await(Duration.ofSeconds(15), "video on the RTMP player on " + edge1,
+                () -> !player.packets(LivePlayer.VIDEO, playing).isEmpty() || !player.isAlive());
+        Map<Node, Playlist> before = new LinkedHashMap<>();
+        for (Node e : edges) {
+            before.put(e, Playlist.parse(get(e.httpUrl("index.m3u8"), Duration.ofSeconds(5)).body()));
+        }
+
+        ProcessHandle process = origin.appliance().process().orElseThrow();
+        long killed = System.nanoTime();
+        assertThat(process.destroyForcibly()).as("SIGKILL to %s (pid %d)", origin, process.pid()).isTrue();
+        await(Duration.ofSeconds(10), origin + " gone", () -> !process.isAlive());
+        for (Node e : edges) {
+            e.probe().awaitHealth(Duration.ofSeconds(5), e + " says it lost the origin and looks for the stream",
+                    h -> h.check("edge-relay").map(c -> c.message().contains(STREAM + " (origin ")
+                            && c.message().contains(" lost; looking for it)")).orElse(false));
+        }
+        long noticed = System.nanoTime();
+
+        int http = Appliance.freePort();
+        int relay = Appliance.freePort();
+        Appliance second = configure("origin-2", "origin", http, relay);
+        Appliance.Result started = second.aqueduct(Duration.ofSeconds(90), "start");
+        assertThat(started.exitCode()).as("origin-2: bin/aqueduct start: %s%nlog:%n%s", started.output(),
+                second.logText()).isZero();
+        await(JOIN, "origin-2 serves edges", () -> tryJson(http, "/health").map(h -> h.toJson()
+                .contains("serving edges on 127.0.0.1:" + relay)).orElse(false));
+        long secondUp = System.nanoTime();
+        // the same key again, as a publisher reconnecting through the balancer would: refused while the killed
+        // origin still looks alive in the registry, so tried until it is taken
+        Ffmpeg.Run[] republish = new Ffmpeg.Run[1];
+        await(Duration.ofSeconds(30), STREAM + " republished to origin-2", () -> {
+            if (republish[0] != null && republish[0].process().isAlive()) {
+                return tryJson(http, "/rest/v2/cluster/streams").map(b -> b.toJson().contains(STREAM)).orElse(false);
+            }
+            Ffmpeg.Run run = Appliance.unchecked(() -> Ffmpeg.publishTestSource(dir, second.rtmpUrl(STREAM),
+                    WIDTH + "x" + HEIGHT, PUBLISH_SECONDS, GOP_FRAMES));
+            ffmpegs.add(run.process());
+            republish[0] = run;
+            return false;
+        });
+        long republished = System.nanoTime();
+
+        await(Duration.ofSeconds(20), "video again on the RTMP player on " + edge1,
+                () -> !player.packets(LivePlayer.VIDEO, republished).isEmpty() || !player.isAlive());
+        assertThat(player.isAlive()).as("the player on %s stayed connected: %s", edge1,
+                Appliance.unchecked(player::describe)).isTrue();
+        List<LivePlayer.Packet> again = player.packets(LivePlayer.VIDEO, republished);
+        assertThat(again).as("video after the republish: %s", Appliance.unchecked(player::describe)).isNotEmpty();
+        long resumedMs = TimeUnit.NANOSECONDS.toMillis(again.get(0).arrivalNanos() - republished);
+        long gapMs = player.largestVideoGapMillis(killed, again.get(0).arrivalNanos());
+        long watch = System.nanoTime();
+        await(Duration.ofSeconds(10), "3 s of video after the resume", () -> player.packets(LivePlayer.VIDEO,
+                watch).size() >= 80 || !player.isAlive());
+        assertThat(player.packets(LivePlayer.VIDEO, watch).size()).as("video packets in the 3 s after the resume")
+                .isGreaterThanOrEqualTo(80);
+        assertThat(player.videoTimestampReset()).as("the player's timestamps only go forward").isNull();
+
+        for (Node e : edges) {
+            Playlist old = before.get(e);
+            await(Duration.ofSeconds(20), e + " lists segments of the republished stream", () -> Appliance.unchecked(
+                    () -> Playlist.parse(get(e.httpUrl("index.m3u8"), Duration.ofSeconds(5)).body()).text()
+                            .contains("#EXT-X-DISCONTINUITY\n")));
+            Playlist now = Playlist.parse(get(e.httpUrl("index.m3u8"), Duration.ofSeconds(5)).body());
+            System.out.printf("%s index.m3u8 before the kill: %s%nafter the republish:%n%s%n", e, old.range(),
+                    now.text());
+            assertThat(now.mediaSequence()).as("%s: the playlist goes on (media sequence)", e)
+                    .isGreaterThanOrEqualTo(old.mediaSequence());
+            assertThat(now.lastSequence()).as("%s: segments after the republish", e).isGreaterThan(old.lastSequence());
+            assertThat(now.segments().stream().map(Segment::uri).toList())
+                    .as("%s: segments of before the kill still listed after the discontinuity", e)
+                    .contains(old.segments().get(old.segments().size() - 1).uri());
+        }
+        System.out.printf("failover: kill -9 of %s; the edges noticed within %d ms; origin-2 up %d ms after the kill; "
+                + "republish taken %d ms after the kill; the RTMP player on %s (one connection throughout) got video "
+                + "%d ms after that; largest video gap %d ms; %d video packets in the next 3 s, timestamps only "
+                + "forward%n", origin, TimeUnit.NANOSECONDS.toMillis(noticed - killed),
+                TimeUnit.NANOSECONDS.toMillis(secondUp - killed), TimeUnit.NANOSECONDS.toMillis(republished - killed),
+                edge1, resumedMs, gapMs, player.packets(LivePlayer.VIDEO, watch).size());
+        for (Node e : edges) {
+            String health = e.probe().health().describe("edge-relay");
+            assertThat(health).as("edge-relay on %s", e).startsWith("UP: pulling 1 stream(s)").contains(STREAM
+                    + " from ").contains(":" + relay + ")");
+        }
     }
 
     // ---- the relay protocol, by hand ----

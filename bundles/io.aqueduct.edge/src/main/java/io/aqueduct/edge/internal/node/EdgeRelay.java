@@ -32,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * and subscribes; the request completes when the stream is published into this hub, or with the reason it cannot
  * be: no origin has it, the origin cannot be reached or refused the edge. Requests for the same key while one is
  * under way share it.
+ *
+ * <p>When an origin is lost (killed, cut off, frozen) its relayed streams stay published here for
+ * {@code failover.grace.ms}: players stay connected and wait. Every {@value #RETRY_MILLIS} ms the edge looks each one
+ * up in the registry again and resumes it from whichever origin has it live (the publisher reconnected through the
+ * balancer, say); after the grace period it ends the stream.
  */
 @Component(configurationPid = RelaySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {StreamSource.class, StreamAccessPolicy.class, StreamLifecycleListener.class, HealthIndicator.class})
@@ -61,6 +68,8 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     /** How often the list of origins that publishers are sent to is read again. */
     private static final long ORIGINS_REFRESH_SECONDS = 5;
     private static final int TRACKS_WAIT_MILLIS = 2000;
+    /** How often an interrupted stream is looked for again. */
+    static final long RETRY_MILLIS = 500;
 
     private final StreamHub hub;
     private final NodeIdentity node;
@@ -80,6 +89,8 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
         final CompletableFuture<String> ready = new CompletableFuture<>();
         volatile RelayedStream stream;
         volatile String origin = "";
+        /** Lookup thread only: why the stream is interrupted, null while it is not (or a resume is under way). */
+        String interruption;
 
         Pull(StreamKey key) {
             this.key = key;
@@ -150,43 +161,99 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
 
     /** On the lookup thread: where the stream lives, then the pull. */
     private void resolve(Pull p) {
+        connectToOrigin(p.key, "no origin has " + p.key + " live (this is an edge: it plays what an origin ingests)",
+                reason -> fail(p, reason), (c, where) -> {
+                    if (pulls.get(p.key) != p) {
+                        return; // given up meanwhile
+                    }
+                    p.origin = where;
+                    LOG.info("Pulling {} from origin {}", p.key, where);
+                    p.stream = RelayedStream.open(c, hub, p.key, reason -> ended(p, reason),
+                            reason -> submit(() -> interrupted(p, reason)), System::nanoTime);
+                });
+    }
+
+    /**
+     * On the lookup thread: looks the stream's origin up and connects to it (or takes the connection there is). Then
+     * exactly one of {@code connected} (with the client and the origin's description, on an event loop) or
+     * {@code failed} (with the reason) is called.
+     */
+    private void connectToOrigin(StreamKey key, String notLive, Consumer<String> failed,
+            BiConsumer<RelayClient, String> connected) {
         ClusterStream origin;
         int port;
         try {
-            Optional<ClusterStream> found = cluster.lookup(p.key);
+            Optional<ClusterStream> found = cluster.lookup(key);
             if (found.isEmpty()) {
-                fail(p, "no origin has " + p.key + " live (this is an edge: it plays what an origin ingests)");
+                failed.accept(notLive);
                 return;
             }
             origin = found.get();
             port = cluster.nodes().stream().filter(n -> n.id().equals(origin.originNode())).findFirst()
                     .map(n -> n.ports().get("relay")).orElse(settings.port());
         } catch (RegistryUnavailableException e) {
-            fail(p, "the registry cannot be asked where it lives: " + e.getMessage());
+            failed.accept("the registry cannot be asked where it lives: " + e.getMessage());
             return;
         }
-        String where = origin.originAddress() + ":" + port;
-        p.origin = origin.originNode() + " (" + where + ")";
+        String where = origin.originNode() + " (" + origin.originAddress() + ":" + port + ")";
         CompletableFuture<RelayClient> client;
         try {
             client = client(origin.originAddress(), port);
         } catch (RuntimeException e) {
-            fail(p, "cannot pull it from origin " + p.origin + ": " + e.getMessage());
+            failed.accept("cannot pull it from origin " + where + ": " + e.getMessage());
             return;
         }
         client.whenComplete((c, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                fail(p, "cannot pull it from origin " + p.origin + ": " + cause.getMessage());
-                return;
+                failed.accept("cannot pull it from origin " + where + ": " + cause.getMessage());
+            } else {
+                connected.accept(c, where);
             }
-            if (pulls.get(p.key) != p) {
-                return; // given up meanwhile
-            }
-            LOG.info("Pulling {} from origin {}", p.key, p.origin);
-            p.stream = RelayedStream.open(c, hub, p.key, reason -> ended(p, reason));
         });
+    }
+
+    /** On the lookup thread: the stream lost its origin, or a try to resume it failed; try again or give up. */
+    private void interrupted(Pull p, String reason) {
+        RelayedStream s = p.stream;
+        if (pulls.get(p.key) != p || s == null || !s.isInterrupted()) {
+            return;
+        }
+        if (p.interruption == null) {
+            LOG.warn("Relayed stream {} lost origin {} ({}); its viewers wait up to {} ms while it is looked for",
+                    p.key, p.origin, reason, settings.failoverGraceMillis());
+        }
+        p.interruption = reason;
+        long waited = s.interruptedMillis();
+        if (waited >= settings.failoverGraceMillis()) {
+            LOG.warn("Giving up {} after {} ms without an origin: {}", p.key, waited, reason);
+            pulls.remove(p.key, p);
+            s.close();
+            p.ready.complete(reason);
+            return;
+        }
+        try {
+            lookups.schedule(() -> resume(p), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // deactivating
+        }
+    }
+
+    /** On the lookup thread: where the interrupted stream lives now; resumes it from there. */
+    private void resume(Pull p) {
+        RelayedStream s = p.stream;
+        if (pulls.get(p.key) != p || s == null || !s.isInterrupted()) {
+            return;
+        }
+        connectToOrigin(p.key, "no origin has it live", reason -> submit(() -> interrupted(p, reason)),
+                (c, where) -> submit(() -> {
+                    LOG.info("Resuming {} from origin {}, {} ms after its origin was lost", p.key, where,
+                            s.interruptedMillis());
+                    p.origin = where;
+                    p.interruption = null;
+                    s.resume(c); // a failure comes back through interrupted()
+                }));
     }
 
     /** The connection to the origin at {@code host:port}: the one there is, or a new one. */
@@ -294,7 +361,8 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     @Override
     public HealthCheck check() {
         List<String> live = pulls.values().stream().filter(p -> p.stream != null && p.stream.isLive())
-                .map(p -> p.key + " from " + p.origin).sorted().toList();
+                .map(p -> p.key + (p.stream.isInterrupted() ? " (origin " + p.origin + " lost; looking for it)"
+                        : " from " + p.origin)).sorted().toList();
         long connected = origins.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()
                 && f.join().isOpen()).count();
         return new HealthCheck(HealthCheck.Status.UP, "pulling " + live.size() + " stream(s) over " + connected

@@ -43,6 +43,11 @@ public final class RelayOrigin implements HealthIndicator {
 
         @AttributeDefinition(description = "TCP port of the relay")
         int port() default RelaySettings.DEFAULT_PORT;
+
+        @AttributeDefinition(description = "Edges: how long a stream whose origin was "
+                + "lost is held for its viewers (they stay connected) while the edge looks for it on the origins; "
+                + "0 ends it at once")
+        long failover_grace_ms() default RelaySettings.DEFAULT_FAILOVER_GRACE_MILLIS;
     }
 
     private final NodeIdentity node;

@@ -30,8 +30,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -328,6 +330,130 @@ class RelayEndToEndTest {
             client.subscribe(key, late);
             assertThat(late.next()).isEqualTo("lost the origin closed the connection");
         }
+    }
+
+    @Test
+    void aStreamThatLosesItsOriginIsHeldAndResumesFromAnotherOriginOnAFollowingTimeLine() throws Exception {
+        StreamKey key = StreamKey.of("live", "failover");
+        Publication first = publish(key);
+        send(first, TestMedia.VIDEO, 5_000_000, 5_000_000, true, 2000);
+        send(first, TestMedia.AUDIO, 5_010_000, 5_010_000, true, 300);
+        send(first, TestMedia.VIDEO, 5_040_000, 5_040_000, false, 500);
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        List<String> ends = new CopyOnWriteArrayList<>();
+        List<String> interruptions = new CopyOnWriteArrayList<>();
+        RelayedStream relayed = RelayedStream.open(client, edgeHub, key, ends::add, interruptions::add, clock::get);
+        assertThat(Poll.until(WAIT, () -> relayed.packets() == 3)).isTrue();
+        DefaultStreamHub secondHub = new DefaultStreamHub();
+        RelayServer second = new RelayServer(secondHub, () -> SECRET, "origin-2");
+        try (HubWatcher viewer = new HubWatcher(edgeHub, key)) {
+            for (int i = 0; i < 3; i++) {
+                viewer.next().release();
+            }
+            server.close(); // the origin dies
+            assertThat(Poll.until(WAIT, () -> !interruptions.isEmpty())).isTrue();
+            assertThat(interruptions).containsExactly("lost the origin: the origin closed the connection");
+            assertThat(relayed.isInterrupted()).isTrue();
+            assertThat(edgeHub.stream(key)).as("held for its viewers").isPresent();
+            assertThat(viewer.subscription.isEnded()).isFalse();
+            clock.addAndGet(3_000_000_000L); // three seconds later the publisher is back, on another origin
+
+            assertThat(second.bind("127.0.0.1", 0)).isTrue();
+            Publication again = secondHub.publish(key);
+            publications.add(again);
+            send(again, TestMedia.VIDEO, 0, 40_000, true, 2100);
+            send(again, TestMedia.AUDIO, 5_000, 5_000, true, 310);
+            send(again, TestMedia.VIDEO, 40_000, 80_000, false, 510);
+            RelayClient other = connect(second.localAddress().getPort()).get(5, TimeUnit.SECONDS);
+            try {
+                relayed.resume(other);
+                // 5.04 s was the last packet; 3 s of wall time passed: the new time line starts at 8.04 s
+                MediaPacket k = viewer.next();
+                MediaPacket a = viewer.next();
+                MediaPacket v = viewer.next();
+                assertThat(List.of(k.dts(), k.pts(), a.dts(), v.dts(), v.pts()))
+                        .containsExactly(8_040_000L, 8_080_000L, 8_045_000L, 8_080_000L, 8_120_000L);
+                assertThat(List.of(k.isDiscontinuity(), a.isDiscontinuity(), v.isDiscontinuity()))
+                        .as("the first packet of each track starts the new time line")
+                        .containsExactly(true, true, false);
+                assertThat(k.isVideoKeyframe()).isTrue();
+                List.of(k, a, v).forEach(MediaPacket::release);
+                assertThat(relayed.isInterrupted()).isFalse();
+                assertThat(Poll.until(WAIT, () -> relayed.packets() == 6)).isTrue();
+
+                send(again, TestMedia.VIDEO, 80_000, 120_000, false, 520);
+                MediaPacket later = viewer.next();
+                assertThat(later.dts()).isEqualTo(8_120_000L);
+                assertThat(later.isDiscontinuity()).isFalse();
+                later.release();
+                again.close();
+                assertThat(Poll.until(WAIT, viewer.subscription::isEnded)).isTrue();
+                assertThat(viewer.subscription.endReason()).isEqualTo(EndReason.PUBLISHER_LEFT);
+                assertThat(ends).containsExactly("ended on the origin: publisher left");
+            } finally {
+                other.close();
+            }
+        } finally {
+            second.close();
+            secondHub.stop();
+        }
+    }
+
+    @Test
+    void aStreamResumedFromTheSameOriginGoesOnWithoutRepeatingWhatWasSent() throws Exception {
+        StreamKey key = StreamKey.of("live", "blip");
+        Publication pub = publish(key);
+        send(pub, TestMedia.VIDEO, 0, 0, true, 2000);
+        send(pub, TestMedia.AUDIO, 10_000, 10_000, true, 300);
+        send(pub, TestMedia.VIDEO, 40_000, 40_000, false, 500);
+        List<String> interruptions = new CopyOnWriteArrayList<>();
+        RelayedStream relayed = RelayedStream.open(client, edgeHub, key, reason -> { }, interruptions::add,
+                System::nanoTime);
+        assertThat(Poll.until(WAIT, () -> relayed.packets() == 3)).isTrue();
+        try (HubWatcher viewer = new HubWatcher(edgeHub, key)) {
+            for (int i = 0; i < 3; i++) {
+                viewer.next().release();
+            }
+            client.close(); // the connection breaks; the origin still has the stream
+            assertThat(Poll.until(WAIT, () -> !interruptions.isEmpty())).isTrue();
+            Sent next = send(pub, TestMedia.VIDEO, 80_000, 80_000, false, 600);
+            client = connect(server.localAddress().getPort()).get(5, TimeUnit.SECONDS);
+            relayed.resume(client);
+            // the origin replays its GOP cache from the keyframe at 0: only what the edge lacks goes on
+            assertSame(next, viewer.next());
+            assertThat(viewer.poll(200)).isNull();
+            assertThat(relayed.isInterrupted()).isFalse();
+        }
+        relayed.close();
+    }
+
+    @Test
+    void anInterruptedStreamThatIsNotFoundStaysHeldUntilItsOwnerClosesIt() throws Exception {
+        StreamKey key = StreamKey.of("live", "gone");
+        Publication pub = publish(key);
+        send(pub, TestMedia.VIDEO, 0, 0, true, 2000);
+        List<String> ends = new CopyOnWriteArrayList<>();
+        List<String> interruptions = new CopyOnWriteArrayList<>();
+        RelayedStream relayed = RelayedStream.open(client, edgeHub, key, ends::add, interruptions::add,
+                System::nanoTime);
+        assertThat(Poll.until(WAIT, () -> relayed.packets() == 1)).isTrue();
+        try (HubWatcher viewer = new HubWatcher(edgeHub, key)) {
+            viewer.next().release();
+            client.close();
+            assertThat(Poll.until(WAIT, () -> interruptions.size() == 1)).isTrue();
+            pub.close(); // meanwhile the publisher left the origin
+            client = connect(server.localAddress().getPort()).get(5, TimeUnit.SECONDS);
+            relayed.resume(client);
+            assertThat(Poll.until(WAIT, () -> interruptions.size() == 2)).isTrue();
+            assertThat(interruptions.get(1)).startsWith("not found on the origin: ");
+            assertThat(relayed.isInterrupted()).isTrue();
+            assertThat(viewer.subscription.isEnded()).isFalse();
+            relayed.close(); // the owner gives up
+            assertThat(Poll.until(WAIT, viewer.subscription::isEnded)).isTrue();
+            assertThat(viewer.subscription.endReason()).isEqualTo(EndReason.PUBLISHER_LEFT);
+        }
+        assertThat(ends).as("closed by its owner: no callback").isEmpty();
+        assertThat(edgeHub.stream(key)).isEmpty();
     }
 
     @Test
