@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param memoryUsed heap bytes in use
  * @param memoryMax heap bytes at most
  * @param streams live streams it holds
- * @param viewers subscriptions to its streams (players, packagers, relays)
+ * @param viewers viewers of its streams over every playback protocol (RTMP players, HLS clients)
  * @param lastHeartbeat the registry server's time of its latest heartbeat
  * @param heartbeatAge how long ago that was, by the registry server's clock
  * @param alive whether the heartbeat is recent enough

@@ -5,7 +5,7 @@
  * forward to the next keyframe (or disconnected) and never slows the publisher or other subscribers.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.aqueduct.api.stream;
 
 import org.osgi.annotation.bundle.Export;

@@ -21,6 +21,7 @@ import io.aqueduct.api.stream.HubStatistics;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
+import io.aqueduct.api.stream.ViewerCount;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,6 +51,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -142,6 +146,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     private final Map<String, Long> admitted = new ConcurrentHashMap<>();
     /** Streams live here that the registry gives to another node (or could not register), with the reason. */
     private final Map<String, String> conflicts = new ConcurrentHashMap<>();
+    private final List<ViewerCount> viewerCounts = new CopyOnWriteArrayList<>();
 
     // Worker thread only.
     private Map<String, ?> properties = Map.of();
@@ -189,6 +194,16 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     }
 
     /** This node, in cluster mode only: in standalone mode the component does not run. */
+    /** The playback protocols' viewer counts: the node reports its viewers (players), not internal subscriptions. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addViewerCount(ViewerCount count) {
+        viewerCounts.add(count);
+    }
+
+    void removeViewerCount(ViewerCount count) {
+        viewerCounts.remove(count);
+    }
+
     @Reference(name = "node", target = "(" + NodeIdentity.MODE_PROPERTY + "=cluster)", updated = "updatedNode")
     void bindNode(NodeIdentity identity) {
         node = identity;
@@ -417,7 +432,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         }
         return new NodeRecord(node.nodeId(), node.address(), ports, node.role().configName(), node.group(),
                 version, node.started(), load.cpu(), load.memoryUsed(), load.memoryMax(), stats.liveStreams(),
-                stats.subscribers());
+                ViewerCount.total(viewerCounts).values().stream().mapToInt(Integer::intValue).sum());
     }
 
     private static void putPort(Map<String, Integer> ports, String name, int port) {

@@ -3,6 +3,7 @@ package io.aqueduct.hls.internal.http;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
 import io.aqueduct.api.stream.StreamSources;
+import io.aqueduct.api.stream.ViewerCount;
 import io.aqueduct.hls.internal.HlsService;
 import io.aqueduct.hls.internal.playlist.InitSection;
 import io.aqueduct.hls.internal.playlist.Part;
@@ -26,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +59,11 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * Blocking requests are parked without a thread (servlet async) and bounded per node; a request for a part that
  * the playlist's preload hint announces is parked the same way until the part exists.
  */
-@Component(service = Servlet.class)
+@Component(service = {Servlet.class, ViewerCount.class})
 @HttpWhiteboardServletPattern("/")
 @HttpWhiteboardServletName("aqueduct-hls")
 @HttpWhiteboardServletAsyncSupported
-public final class HlsServlet extends HttpServlet {
+public final class HlsServlet extends HttpServlet implements ViewerCount {
     private static final long serialVersionUID = 1L;
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     private static final Pattern PATH = Pattern.compile("/([^/]+)/([^/]+)/([^/]+)");
@@ -80,10 +82,24 @@ public final class HlsServlet extends HttpServlet {
 
     private final transient HlsService service;
     private final transient List<StreamSource> sources = new CopyOnWriteArrayList<>();
+    private final transient HlsViewers viewers;
 
     @Activate
     public HlsServlet(@Reference HlsService service) {
         this.service = service;
+        // a player reloads its playlist at least once per target duration: three of them see every one still playing
+        this.viewers = new HlsViewers(TimeUnit.MICROSECONDS.toNanos(Math.max(6_000_000,
+                3 * service.options().hls().targetDurationMicros())), System::nanoTime);
+    }
+
+    @Override
+    public String protocol() {
+        return "hls";
+    }
+
+    @Override
+    public Map<StreamKey, Integer> viewers() {
+        return viewers.viewers();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -124,16 +140,21 @@ public final class HlsServlet extends HttpServlet {
         }
         String file = m.group(3);
         Optional<HlsStream> found = service.stream(key);
+        String client = HlsViewers.client(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        // not here, or ended and kept for its grace period where a source may bring it again (an edge released it)
+        boolean absent = found.isEmpty() || found.get().snapshot().ended() && !sources.isEmpty();
+        if (absent && request.getAttribute(SOURCED) == null && file.endsWith(".m3u8") && fromSources(request, key)) {
+            viewers.seen(key, client);
+            return; // parked until a source brought the stream in and its first segment is there
+        }
         if (found.isEmpty()) {
-            if (request.getAttribute(SOURCED) == null && file.endsWith(".m3u8") && fromSources(request, key)) {
-                return; // parked until a source brought the stream in and its first segment is there
-            }
             Object why = request.getAttribute(SOURCED);
             error(response, 404, "Stream " + key + " is not live on this node"
                     + (why instanceof String reason ? ": " + reason : ""));
             return;
         }
         HlsStream stream = found.get();
+        viewers.seen(key, client);
         switch (file) {
             case "index.m3u8" -> classic(response, stream);
             case "ll.m3u8" -> lowLatency(request, response, stream);

@@ -10,6 +10,7 @@ import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
+import io.aqueduct.api.stream.ViewerCount;
 import io.aqueduct.api.stream.StreamSources;
 import io.aqueduct.rtmp.internal.chunk.RtmpAcknowledgementHandler;
 import io.aqueduct.rtmp.internal.chunk.RtmpChunkDecoder;
@@ -59,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * {@code /health} as check {@code rtmp}; a bad setting is rejected and the listener stays where it is.
  */
 @Component(configurationPid = RtmpServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
-        service = HealthIndicator.class)
+        service = {HealthIndicator.class, ViewerCount.class})
 @Designate(ocd = RtmpServer.Config.class)
-public final class RtmpServer implements HealthIndicator {
+public final class RtmpServer implements HealthIndicator, ViewerCount {
     static final String PID = "io.aqueduct.rtmp";
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
 
@@ -108,6 +109,8 @@ public final class RtmpServer implements HealthIndicator {
     private volatile long flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS;
     private final SharedFrames frames = new SharedFrames();
     private final Map<StreamKey, Map<String, Object>> metadata = new ConcurrentHashMap<>();
+    /** Players per stream key; a key leaves when its last player does. */
+    private final Map<StreamKey, Integer> players = new ConcurrentHashMap<>();
 
     @Activate
     public RtmpServer(@Reference StreamHub hub) {
@@ -224,6 +227,26 @@ public final class RtmpServer implements HealthIndicator {
 
     StreamHub hub() {
         return hub;
+    }
+
+    /** A session started playing {@code key}. */
+    void playerJoined(StreamKey key) {
+        players.merge(key, 1, Integer::sum);
+    }
+
+    /** A session stopped playing {@code key}. */
+    void playerLeft(StreamKey key) {
+        players.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    @Override
+    public String protocol() {
+        return "rtmp";
+    }
+
+    @Override
+    public Map<StreamKey, Integer> viewers() {
+        return Map.copyOf(players);
     }
 
     /** The onMetaData a stream's publisher sent, empty when none. */

@@ -324,6 +324,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             fail(streamId, "NetStream.Play.StreamNotFound", "no stream " + stream.key() + " is being published");
             return;
         }
+        server.playerJoined(stream.key());
         playStreamId = streamId;
         playing = stream.key().toString();
         started = true;
@@ -504,6 +505,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     private void stopPlaying() {
         playGeneration++;
         if (subscription != null) {
+            server.playerLeft(subscription.key());
             subscription.close();
             subscription = null;
         }

@@ -216,14 +216,26 @@ class RtmpPlayClientTest {
             Events events = new Events();
             RtmpPlayClient client = RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/cam2"), events);
             assertEquals("start", events.next());
+            Events second = new Events();
+            RtmpPlayClient other = RtmpPlayClient.connect(group, URI.create("rtmp://127.0.0.1:" + port + "/live/cam2"), second);
+            assertEquals("start", second.next());
+            assertEquals(Map.of(key, 2), server.viewers(), "two players of live/cam2");
             client.close();
             assertEquals("end closed by the client", events.nextNotMedia());
             assertTrue(client.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (hub.stream(key).orElseThrow().subscribers() > 0 && System.nanoTime() < deadline) {
+            while (hub.stream(key).orElseThrow().subscribers() > 1 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertEquals(0, hub.stream(key).orElseThrow().subscribers(), "the server let go of the player");
+            assertEquals(1, hub.stream(key).orElseThrow().subscribers(), "the server let go of the player");
+            assertEquals(Map.of(key, 1), server.viewers(), "one player left");
+            other.close();
+            assertEquals("end closed by the client", second.nextNotMedia()); // releases what it was sent
+            assertTrue(other.closeFuture().await(WAIT_SECONDS, TimeUnit.SECONDS));
+            while (!server.viewers().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(Map.of(), server.viewers(), "no players");
         }
     }
 
