@@ -93,6 +93,8 @@ class EdgeIT {
     private RegistryProcess registry;
     private int registryPort;
     private Node origin;
+    /** The origin started by the failover test. */
+    private Node secondOrigin;
     private final List<Node> edges = new ArrayList<>();
     private final List<Appliance> appliances = new ArrayList<>();
     /** Every ffmpeg this class starts, stopped in {@link #stop()} whatever happened. */
@@ -300,8 +302,9 @@ class EdgeIT {
 
         for (Node e : edges) {
             String health = e.probe().health().describe("edge-relay");
-            assertThat(health).as("edge-relay on %s", e).isEqualTo("UP: pulling 1 stream(s) over 1 origin "
-                    + "connection(s): " + STREAM + " from " + origin.id() + " (127.0.0.1:" + origin.relayPort() + ")");
+            assertThat(health).as("edge-relay on %s", e).startsWith("UP: pulling 1 stream(s) over 1 origin "
+                    + "connection(s): " + STREAM + " from " + origin.id() + " (127.0.0.1:" + origin.relayPort() + "), ")
+                    .endsWith(" viewer(s)");
         }
     }
 
@@ -374,8 +377,11 @@ class EdgeIT {
         assertThat(establishedTo(origin.relayPort())).as("established TCP connections to %s's relay port %d",
                 origin, origin.relayPort()).isEqualTo(2);
         assertThat(edge1.probe().health().describe("edge-relay")).as("edge-relay on %s", edge1)
-                .isEqualTo("UP: pulling 1 stream(s) over 1 origin connection(s): " + STREAM + " from "
-                        + origin.id() + " (127.0.0.1:" + origin.relayPort() + ")");
+                .startsWith("UP: pulling 1 stream(s) over 1 origin connection(s): " + STREAM + " from "
+                        + origin.id() + " (127.0.0.1:" + origin.relayPort() + "), ");
+        // the edge counts its viewers: the ten RTMP players (and this test's HLS client while it is recent)
+        edge1.probe().awaitHealth(Duration.ofSeconds(5), edge1 + " counts at least " + playerCount + " viewers",
+                h -> h.check("edge-relay").map(c -> viewersIn(c.message()) >= playerCount).orElse(false));
 
         for (LivePlayer p : ten) {
             p.close();
@@ -634,6 +640,8 @@ class EdgeIT {
         await(JOIN, "origin-2 serves edges", () -> tryJson(http, "/health").map(h -> h.toJson()
                 .contains("serving edges on 127.0.0.1:" + relay)).orElse(false));
         long secondUp = System.nanoTime();
+        secondOrigin = new Node("origin-2", second, http, relay, tryJson(http, "/rest/v2/cluster/nodes")
+                .map(b -> b.getString("nodeId")).orElseThrow());
         // the same key again, as a publisher reconnecting through the balancer would: refused while the killed
         // origin still looks alive in the registry, so tried until it is taken
         Ffmpeg.Run[] republish = new Ffmpeg.Run[1];
@@ -690,6 +698,84 @@ class EdgeIT {
             assertThat(health).as("edge-relay on %s", e).startsWith("UP: pulling 1 stream(s)").contains(STREAM
                     + " from ").contains(":" + relay + ")");
         }
+    }
+
+    /**
+     * After the failover (the stream now comes from origin-2): the edges report their viewers to the registry, and
+     * an edge nobody watches releases its pull after {@code pull.idle.ms}; the next viewer pulls again.
+     */
+    @Test
+    @Order(7)
+    void anEdgeReleasesAPullNobodyWatchesAndReportsItsViewersToTheRegistry() throws Exception {
+        Node edge1 = edges.get(0);
+        Node edge2 = edges.get(1);
+        // edge 2 pulls the stream for nobody (its HLS clients left): with pull.idle.ms = 2000 it lets it go
+        assertThat(edge2.probe().health().describe("edge-relay")).as("edge-relay on %s", edge2)
+                .startsWith("UP: pulling 1 stream(s)");
+        long configured = System.nanoTime();
+        edge2.appliance().setConfig("io.aqueduct.relay.cfg", "pull.idle.ms", "2000");
+        edge2.probe().awaitHealth(Duration.ofSeconds(30), edge2 + " releases its pull",
+                h -> h.check("edge-relay").map(c -> c.message().startsWith("pulling 0 stream(s)")).orElse(false));
+        long releasedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - configured);
+        assertThat(edge2.appliance().logText()).as("%s's log", edge2).contains("Releasing " + STREAM
+                + " (from origin ").contains("): no viewers for ");
+        assertThat(edge1.probe().health().describe("edge-relay")).as("%s, which has a viewer, keeps its pull", edge1)
+                .startsWith("UP: pulling 1 stream(s)");
+        // the origin's account: edge 2 is still connected and pulls nothing, edge 1 still pulls the stream
+        secondOrigin.probe().awaitHealth(Duration.ofSeconds(5), secondOrigin + " relays nothing to " + edge2,
+                h -> h.check("relay").map(c -> RelayHealth.parse(c.message()).edges().equals(Map.of(edge1.id(),
+                        List.of(STREAM), edge2.id(), List.of()))).orElse(false));
+
+        // a viewer comes back to edge 2: pulled again
+        long asked = System.nanoTime();
+        LivePlayer back = LivePlayer.play(dir, edge2.rtmpUrl());
+        players.add(back);
+        await(Duration.ofSeconds(15), "video on a new player on " + edge2,
+                () -> !back.packets(LivePlayer.VIDEO, asked).isEmpty() || !back.isAlive());
+        assertThat(back.packets(LivePlayer.VIDEO, asked)).as("the new player on %s: %s", edge2,
+                Appliance.unchecked(back::describe)).isNotEmpty();
+        System.out.printf("idle pull: %s released the stream %d ms after pull.idle.ms = 2000 was written (the file "
+                + "is read within a few seconds, HLS clients count for 6 s); a new RTMP player got video %d ms after "
+                + "it asked%n", edge2, releasedMs, TimeUnit.NANOSECONDS.toMillis(back.packets(LivePlayer.VIDEO, asked)
+                .get(0).arrivalNanos() - asked));
+
+        // edge 1: the RTMP player of the failover test still plays; the registry hears of it, then of three more
+        await(Duration.ofSeconds(20), edge1 + " reports 1 viewer to the registry (the player of the failover test)",
+                () -> viewersInRegistry(edge2, edge1) == 1);
+        List<LivePlayer> three = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            LivePlayer p = LivePlayer.play(dir, edge1.rtmpUrl());
+            players.add(p);
+            three.add(p);
+        }
+        await(Duration.ofSeconds(20), "three more players on " + edge1 + " play", () -> three.stream()
+                .allMatch(p -> !p.isAlive() || !p.packets(LivePlayer.VIDEO, started).isEmpty()));
+        await(Duration.ofSeconds(10), edge1 + " reports 4 viewers to the registry",
+                () -> viewersInRegistry(edge2, edge1) == 4);
+        System.out.printf("viewers: %s reports %d to the registry with 4 RTMP players (read on %s) %d ms after they "
+                + "started%n", edge1, viewersInRegistry(edge2, edge1), edge2,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        for (LivePlayer p : three) {
+            p.close();
+        }
+        players.removeAll(three);
+        await(Duration.ofSeconds(10), edge1 + " reports 1 viewer again", () -> viewersInRegistry(edge2, edge1) == 1);
+    }
+
+    /** The viewers {@code node} reported in its latest heartbeat, as the registry has them, read through {@code via}. */
+    private static int viewersInRegistry(Node via, Node node) {
+        return tryJson(via.httpPort(), "/rest/v2/cluster/nodes").flatMap(b -> b.getList("nodes", Document.class)
+                .stream().filter(n -> node.id().equals(n.getString("id"))).findFirst())
+                .map(n -> n.getInteger("viewers", -1)).orElse(-1);
+    }
+
+    private static final Pattern VIEWERS = Pattern.compile(", (\\d+) viewer\\(s\\)");
+
+    /** The viewers an edge-relay health message gives for its first stream. */
+    private static int viewersIn(String health) {
+        Matcher m = VIEWERS.matcher(health);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     // ---- the relay protocol, by hand ----

@@ -14,6 +14,7 @@ import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
 import io.aqueduct.api.stream.StreamSource;
+import io.aqueduct.api.stream.ViewerCount;
 import io.aqueduct.edge.internal.edge.RelayClient;
 import io.aqueduct.edge.internal.edge.RelayedStream;
 import io.aqueduct.edge.internal.token.RelayToken;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +43,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * {@code failover.grace.ms}: players stay connected and wait. Every {@value #RETRY_MILLIS} ms the edge looks each one
  * up in the registry again and resumes it from whichever origin has it live (the publisher reconnected through the
  * balancer, say); after the grace period it ends the stream.
+ *
+ * <p>A pull nobody watches (no viewer of any protocol, as the {@link ViewerCount} services count them) for
+ * {@code pull.idle.ms} is released: the stream ends on this edge and the origin stops sending it. The next viewer
+ * pulls it again.
  */
 @Component(configurationPid = RelaySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = {StreamSource.class, StreamAccessPolicy.class, StreamLifecycleListener.class, HealthIndicator.class})
@@ -80,6 +88,7 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     /** Connections to origins, by relay address {@code host:port}. */
     private final Map<String, CompletableFuture<RelayClient>> origins = new ConcurrentHashMap<>();
     private final Map<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
+    private final List<ViewerCount> viewerCounts = new CopyOnWriteArrayList<>();
     private volatile RelaySettings settings = RelaySettings.DEFAULTS;
     private volatile String publishTo = "an origin";
 
@@ -91,6 +100,10 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
         volatile String origin = "";
         /** Lookup thread only: why the stream is interrupted, null while it is not (or a resume is under way). */
         String interruption;
+        /** Lookup thread only: since when nobody watches (0 while somebody does). */
+        long idleSinceNanos;
+        /** Viewers at the last count. */
+        volatile int viewers;
 
         Pull(StreamKey key) {
             this.key = key;
@@ -109,6 +122,16 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     void activate(Map<String, Object> properties) {
         modified(properties);
         lookups.scheduleWithFixedDelay(this::refreshOrigins, 0, ORIGINS_REFRESH_SECONDS, TimeUnit.SECONDS);
+        lookups.scheduleWithFixedDelay(this::releaseIdle, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addViewerCount(ViewerCount count) {
+        viewerCounts.add(count);
+    }
+
+    void removeViewerCount(ViewerCount count) {
+        viewerCounts.remove(count);
     }
 
     @Modified
@@ -322,6 +345,31 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
         }
     }
 
+    /** On the lookup thread, every second: counts each pull's viewers and releases those idle for too long. */
+    private void releaseIdle() {
+        Map<StreamKey, Integer> viewers = ViewerCount.total(viewerCounts);
+        long now = System.nanoTime();
+        for (Pull p : pulls.values()) {
+            RelayedStream s = p.stream;
+            if (s == null || !s.isLive() || s.isInterrupted()) {
+                p.idleSinceNanos = 0; // not pulled yet, or waiting for its origin: that has its own limit
+                continue;
+            }
+            int n = viewers.getOrDefault(p.key, 0);
+            p.viewers = n;
+            if (n > 0) {
+                p.idleSinceNanos = 0;
+            } else if (p.idleSinceNanos == 0) {
+                p.idleSinceNanos = now;
+            } else if (now - p.idleSinceNanos >= TimeUnit.MILLISECONDS.toNanos(settings.pullIdleMillis())) {
+                LOG.info("Releasing {} (from origin {}): no viewers for {} ms", p.key, p.origin,
+                        TimeUnit.NANOSECONDS.toMillis(now - p.idleSinceNanos));
+                pulls.remove(p.key, p);
+                s.close();
+            }
+        }
+    }
+
     // ---- StreamAccessPolicy ----
 
     @Override
@@ -362,7 +410,7 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     public HealthCheck check() {
         List<String> live = pulls.values().stream().filter(p -> p.stream != null && p.stream.isLive())
                 .map(p -> p.key + (p.stream.isInterrupted() ? " (origin " + p.origin + " lost; looking for it)"
-                        : " from " + p.origin)).sorted().toList();
+                        : " from " + p.origin + ", " + p.viewers + " viewer(s)")).sorted().toList();
         long connected = origins.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()
                 && f.join().isOpen()).count();
         return new HealthCheck(HealthCheck.Status.UP, "pulling " + live.size() + " stream(s) over " + connected

@@ -48,6 +48,10 @@ public final class RelayOrigin implements HealthIndicator {
                 + "lost is held for its viewers (they stay connected) while the edge looks for it on the origins; "
                 + "0 ends it at once")
         long failover_grace_ms() default RelaySettings.DEFAULT_FAILOVER_GRACE_MILLIS;
+
+        @AttributeDefinition(description = "Edges: a pulled stream nobody watches (no RTMP player, no HLS "
+                + "request) for this long is released; the next viewer pulls it again")
+        long pull_idle_ms() default RelaySettings.DEFAULT_PULL_IDLE_MILLIS;
     }
 
     private final NodeIdentity node;
