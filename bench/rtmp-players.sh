@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# RTMP players per core: Aqueduct and nginx-rtmp side by side on the same source.
+# RTMP players per core: Aqueduct and nginx-rtmp side by side on the same source; and a cluster edge against its
+# origin serving the players directly.
 #
 # usage: bench/rtmp-players.sh [options]
-#   --servers LIST        aqueduct,nginx (default both, in that order)
+#   --servers LIST        aqueduct,nginx (default both, in that order); also origin and edge:
+#                           origin: a cluster origin serves the players (the registry runs on the loader's core)
+#                           edge:   an edge serves the players, pulling the stream over the relay from an origin
+#                                   that runs with the registry on the loader's core (the publisher publishes there)
 #   --steps LIST          player counts (default 100,250,500,1000,2000,4000,8000); a server stops at its first failing step
 #   --window S            steady measurement per step (default 20)
 #   --settle S            wait after each ramp before measuring (default 3)
@@ -124,6 +128,65 @@ start_aqueduct() { # sets server_pid, rtmp_port
   sleep 5 # let start-up work (JIT, class loading) settle before the idle RSS is read
 }
 
+# A copy of the distribution in the cluster (registry at $registry_port) as $2, on free loopback ports, started
+# pinned to core $3 with -XX:ActiveProcessorCount=1; sets node_pid and node_rtmp. $1 names it in $work and $OUT.
+start_cluster_node() {
+  local name="$1" role="$2" core="$3"
+  local home="$work/$name"
+  rm -rf "$home"
+  mkdir -p "$home"
+  cp -a "$DIST/." "$home/"
+  rm -rf "$home/data/"* "$home/logs/"*
+  node_rtmp="$(free_port)"
+  local http_port relay_port
+  http_port="$(free_port)"
+  relay_port="$(free_port)"
+  sed -i -e "s/^port *=.*/port = $node_rtmp/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.rtmp.cfg"
+  sed -i -e "s/^port *=.*/port = $http_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.http.cfg"
+  sed -i -e "s/^port *=.*/port = $relay_port/" "$home/config/io.aqueduct.relay.cfg"
+  "$home/bin/aqueduct" mode cluster "127.0.0.1:$registry_port" --role "$role" > "$OUT/$name-mode.log" 2>&1
+  AQUEDUCT_JAVA_OPTS="-XX:ActiveProcessorCount=1" taskset -c "$core" "$home/bin/aqueduct" run \
+    > "$OUT/$name-server.log" 2>&1 < /dev/null &
+  node_pid=$!
+  pids+=("$node_pid")
+  wait_port "$node_rtmp" 60 || { echo "$name did not listen on $node_rtmp; see $OUT/$name-server.log" >&2; exit 1; }
+  wait_port "$http_port" 30 || { echo "$name did not listen on $http_port; see $OUT/$name-server.log" >&2; exit 1; }
+  local t=0
+  until curl -sf "http://127.0.0.1:$http_port/health" | grep -q '"name":"cluster-registry","status":"UP"'; do
+    sleep 0.2
+    t=$((t + 1))
+    (( t < 150 )) || { echo "$name did not join the registry; see $OUT/$name-server.log" >&2; exit 1; }
+  done
+}
+
+# The registry on the loader's core, then the origin (on the server core for `origin`, beside the loader for
+# `edge`) and for `edge` the edge on the server core. Sets server_pid, rtmp_port (where players go) and
+# publish_port (where the publisher goes).
+start_cluster() {
+  local kind="$1"
+  registry_port="$(free_port)"
+  cluster_pids=()
+  taskset -c "$LOAD_CORE" "$DIST/bin/aqueduct" registry --host 127.0.0.1 --port "$registry_port" \
+    --path "$work/registry.mv.db" > "$OUT/$kind-registry.log" 2>&1 < /dev/null &
+  pids+=("$!")
+  cluster_pids+=("$!")
+  wait_port "$registry_port" 60 || { echo "the registry did not listen; see $OUT/$kind-registry.log" >&2; exit 1; }
+  if [[ "$kind" == origin ]]; then
+    start_cluster_node "$kind-origin" origin "$SERVER_CORE"
+    server_pid="$node_pid"
+    rtmp_port="$node_rtmp"
+    publish_port="$node_rtmp"
+  else
+    start_cluster_node "$kind-origin" origin "$LOAD_CORE"
+    cluster_pids+=("$node_pid")
+    publish_port="$node_rtmp"
+    start_cluster_node "$kind-edge" edge "$SERVER_CORE"
+    server_pid="$node_pid"
+    rtmp_port="$node_rtmp"
+  fi
+  sleep 5 # let start-up work (JIT, class loading) settle before the idle RSS is read
+}
+
 start_nginx() { # sets server_pid (the worker), rtmp_port
   local prefix="$work/nginx"
   rm -rf "$prefix"
@@ -162,14 +225,16 @@ run_server() {
   local name="$1"
   echo
   echo "=== $name ==="
+  publish_port=""
   case "$name" in
     aqueduct) start_aqueduct ;;
     nginx) start_nginx ;;
+    origin|edge) start_cluster "$name" ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   local url="rtmp://127.0.0.1:$rtmp_port/live/bench"
   taskset -c "$LOAD_CORE" ffmpeg -hide_banner -loglevel error -re -stream_loop -1 -i "$source_file" -c copy \
-    -f flv "$url" > "$OUT/$name-publisher.log" 2>&1 < /dev/null &
+    -f flv "rtmp://127.0.0.1:${publish_port:-$rtmp_port}/live/bench" > "$OUT/$name-publisher.log" 2>&1 < /dev/null &
   local publisher=$!
   pids+=("$publisher")
   sleep 3
@@ -188,6 +253,9 @@ run_server() {
   stop_pid "$publisher"
   stop_pid "$server_pid"
   if [[ "$name" == nginx ]]; then stop_pid "$nginx_master"; fi
+  if [[ "$name" == origin || "$name" == edge ]]; then
+    for p in "${cluster_pids[@]}"; do stop_pid "$p"; done
+  fi
   return 0
 }
 
