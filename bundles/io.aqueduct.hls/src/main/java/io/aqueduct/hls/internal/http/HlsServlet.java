@@ -155,6 +155,17 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
         }
         HlsStream stream = found.get();
         viewers.seen(key, client);
+        HlsSnapshot now = stream.snapshot();
+        boolean firstPlaylist = file.equals("index.m3u8") || file.equals("ll.m3u8")
+                && request.getParameter("_HLS_msn") == null;
+        if (firstPlaylist && now.segments().isEmpty() && !now.ended() && request.getAttribute(SOURCED) == null
+                && request.isAsyncSupported()) {
+            // a stream that started a moment ago (or that this edge just pulled): a playlist without a segment
+            // would send the player away empty-handed, so it waits for the first one, as for a stream brought in
+            park(request, "no segment within " + SOURCE_TIMEOUT_MS / 1000 + " s", answer -> awaitFirstSegment(stream,
+                    answer));
+            return;
+        }
         switch (file) {
             case "index.m3u8" -> classic(response, stream);
             case "ll.m3u8" -> lowLatency(request, response, stream);
@@ -176,6 +187,25 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
         if (asked.isEmpty() || !request.isAsyncSupported()) {
             return false;
         }
+        park(request, "it did not arrive within " + SOURCE_TIMEOUT_MS / 1000 + " s", answer -> StreamSources
+                .request(asked, key, SOURCE_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((reason, error) -> {
+                    Optional<HlsStream> stream = service.stream(key);
+                    if (error != null || reason != null || stream.isEmpty()) {
+                        answer.accept(error != null ? String.valueOf(error)
+                                : reason != null ? reason : "it ended as soon as it came");
+                    } else {
+                        awaitFirstSegment(stream.get(), answer);
+                    }
+                }));
+        return true;
+    }
+
+    /**
+     * Parks a request for at most {@value #SOURCE_TIMEOUT_MS} ms; {@code start} is given the answer to call. The request
+     * comes back through {@code doGet} with {@value #SOURCED} set to the answer, or to {@code timedOut}.
+     */
+    private static void park(HttpServletRequest request, String timedOut,
+            java.util.function.Consumer<java.util.function.Consumer<Object>> start) {
         AsyncContext async = request.startAsync();
         async.setTimeout(SOURCE_TIMEOUT_MS + 1000);
         AtomicBoolean answered = new AtomicBoolean();
@@ -188,7 +218,7 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
-                answer.accept("it did not arrive within " + SOURCE_TIMEOUT_MS / 1000 + " s");
+                answer.accept(timedOut);
             }
 
             @Override
@@ -204,19 +234,15 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        StreamSources.request(asked, key, SOURCE_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((reason, error) -> {
-            Optional<HlsStream> stream = service.stream(key);
-            if (error != null || reason != null || stream.isEmpty()) {
-                answer.accept(error != null ? String.valueOf(error)
-                        : reason != null ? reason : "it ended as soon as it came");
-                return;
-            }
-            Runnable wake = () -> answer.accept(Boolean.TRUE);
-            if (!stream.get().await(snapshot -> !snapshot.segments().isEmpty(), wake)) {
-                wake.run();
-            }
-        });
-        return true;
+        start.accept(answer);
+    }
+
+    /** Answers {@code TRUE} once the stream has a segment (at once when it has one, or has ended). */
+    private static void awaitFirstSegment(HlsStream stream, java.util.function.Consumer<Object> answer) {
+        Runnable wake = () -> answer.accept(Boolean.TRUE);
+        if (!stream.await(snapshot -> !snapshot.segments().isEmpty(), wake)) {
+            wake.run();
+        }
     }
 
     private static void classic(HttpServletResponse response, HlsStream stream) throws IOException {
