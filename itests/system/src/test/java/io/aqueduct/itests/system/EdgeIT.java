@@ -90,16 +90,11 @@ class EdgeIT {
     @TempDir
     static Path dir;
 
-    private RegistryProcess registry;
-    private int registryPort;
+    private ClusterFixture cluster;
     private Node origin;
     /** The origin started by the failover test. */
     private Node secondOrigin;
     private final List<Node> edges = new ArrayList<>();
-    private final List<Appliance> appliances = new ArrayList<>();
-    /** Every ffmpeg this class starts, stopped in {@link #stop()} whatever happened. */
-    private final List<Process> ffmpegs = new ArrayList<>();
-    private final List<LivePlayer> players = new ArrayList<>();
     private long classStarted;
 
     /** An appliance of the cluster: its name in messages, ports, and the id it registered under. */
@@ -125,10 +120,7 @@ class EdgeIT {
     @BeforeAll
     void start() throws Exception {
         classStarted = System.nanoTime();
-        registryPort = Appliance.freePort();
-        // the distribution's own script, read only: the registry's data stays in the test's directory
-        registry = new RegistryProcess(Path.of(System.getProperty("aqueduct.distribution")), registryPort, dir);
-        registry.start(dir.resolve("registry.mv.db"));
+        cluster = ClusterFixture.start(dir, HEARTBEAT_MS, DEAD_AFTER_MS);
 
         List<String> roles = List.of("origin", "edge", "edge");
         List<String> names = List.of("origin", "edge-1", "edge-2");
@@ -139,17 +131,17 @@ class EdgeIT {
             configure(names.get(i), roles.get(i), http, relay);
             ports.add(new int[] {http, relay});
         }
-        List<Appliance.Result> starts = Appliance.inParallel(appliances.stream()
+        List<Appliance.Result> starts = Appliance.inParallel(cluster.appliances.stream()
                 .<Callable<Appliance.Result>>map(a -> () -> a.aqueduct(Duration.ofSeconds(90), "start")).toList());
         for (int i = 0; i < roles.size(); i++) {
             Appliance.Result r = starts.get(i);
             assertThat(r.exitCode()).as("%s: bin/aqueduct start: %s%nlog:%n%s", names.get(i), r.output(),
-                    appliances.get(i).logText()).isZero();
+                    cluster.appliances.get(i).logText()).isZero();
         }
         long started = System.nanoTime();
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < roles.size(); i++) {
-            Appliance a = appliances.get(i);
+            Appliance a = cluster.appliances.get(i);
             int http = ports.get(i)[0];
             String[] id = new String[1];
             await(JOIN, names.get(i) + " answers /rest/v2/cluster/nodes (log: " + a.log() + ")", () -> {
@@ -174,7 +166,8 @@ class EdgeIT {
                             && Integer.valueOf(origin.relayPort()).equals(n.get("ports", Document.class)
                             .getInteger("relay")))).orElse(false));
         }
-        System.out.printf("edge cluster: registry on %d; %s; started in %d ms, joined %d ms later%n", registryPort,
+        System.out.printf("edge cluster: registry on %d; %s; started in %d ms, joined %d ms later%n",
+                cluster.registryPort(),
                 nodes.stream().map(n -> n + " http:" + n.httpPort() + " rtmp:" + n.appliance().rtmpPort()
                         + " relay:" + n.relayPort()).toList(),
                 TimeUnit.NANOSECONDS.toMillis(started - classStarted),
@@ -182,7 +175,7 @@ class EdgeIT {
 
         Ffmpeg.Run publisher = Ffmpeg.publishTestSource(dir, origin.rtmpUrl(), WIDTH + "x" + HEIGHT,
                 PUBLISH_SECONDS, GOP_FRAMES);
-        ffmpegs.add(publisher.process());
+        cluster.ffmpegs.add(publisher.process());
         long published = System.nanoTime();
         // the edges look the stream up in the registry: it must be registered with its origin first
         edges.get(0).probe().awaitStreams(JOIN, STREAM + " registered with " + origin, s -> s.stream(STREAM)
@@ -192,16 +185,9 @@ class EdgeIT {
         assertThat(publisher.process().isAlive()).as("the publisher on %s: %s", origin, publisher.output()).isTrue();
     }
 
-    /** A copy of the distribution in the cluster with {@code role}, registered for {@link #stop()}, not started. */
+    /** A copy of the distribution in the cluster with {@code role} and its relay on {@code relay}; not started. */
     private Appliance configure(String name, String role, int http, int relay) throws Exception {
-        Appliance a = Appliance.copyDistribution(http);
-        // registered for stop() at once, so a failing start still stops every node
-        appliances.add(a);
-        Appliance.Result mode = a.aqueduct(Duration.ofSeconds(30), "mode", "cluster", "127.0.0.1:" + registryPort,
-                "--role", role);
-        assertThat(mode.exitCode()).as("%s: bin/aqueduct mode cluster: %s", name, mode.output()).isZero();
-        a.setConfig("io.aqueduct.cluster.cfg", "heartbeat.period.ms", Long.toString(HEARTBEAT_MS));
-        a.setConfig("io.aqueduct.cluster.cfg", "dead.after.ms", Long.toString(DEAD_AFTER_MS));
+        Appliance a = cluster.configure(name, role, http);
         a.writeConfig("io.aqueduct.relay.cfg", "port = " + relay + "\n");
         return a;
     }
@@ -209,26 +195,12 @@ class EdgeIT {
     @AfterAll
     void stop() throws Exception {
         try {
-            for (LivePlayer p : players) {
-                p.close();
-            }
-            for (Process p : ffmpegs) {
-                p.destroyForcibly();
+            if (cluster != null) {
+                cluster.close();
             }
         } finally {
-            try {
-                // in parallel: each stop leaves the registry and waits for the JVM to exit
-                Appliance.inParallel(appliances.stream().<Callable<Void>>map(a -> () -> {
-                    a.close();
-                    return null;
-                }).toList());
-            } finally {
-                if (registry != null) {
-                    registry.stop();
-                }
-                System.out.printf("edge cluster: the class took %d ms%n",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - classStarted));
-            }
+            System.out.printf("edge cluster: the class took %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - classStarted));
         }
     }
 
@@ -318,7 +290,7 @@ class EdgeIT {
         long start = System.nanoTime();
         Ffmpeg.Run run = Ffmpeg.start(dir, "-i", url, "-t", Integer.toString(RECORD_SECONDS), "-c", "copy",
                 "-f", format, file.toString());
-        ffmpegs.add(run.process());
+        cluster.ffmpegs.add(run.process());
         return new Recording(edge, what, file, run, start);
     }
 
@@ -332,7 +304,7 @@ class EdgeIT {
         List<LivePlayer> ten = new ArrayList<>();
         for (int i = 0; i < playerCount; i++) {
             LivePlayer p = LivePlayer.play(dir, edge1.rtmpUrl());
-            players.add(p);
+            cluster.players.add(p);
             ten.add(p);
         }
         // and HLS viewers on the same edge: playlists of both kinds and a segment
@@ -386,7 +358,7 @@ class EdgeIT {
         for (LivePlayer p : ten) {
             p.close();
         }
-        players.removeAll(ten);
+        cluster.players.removeAll(ten);
     }
 
     @Test
@@ -526,7 +498,7 @@ class EdgeIT {
         // the control: the same HELLO with a token signed by the cluster's secret is welcomed, so the refusals
         // above are about the tokens, not about how this test builds frames
         byte[] secret;
-        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + registryPort)) {
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + cluster.registryPort())) {
             Document settings = client.getDatabase("aqueduct").getCollection("settings")
                     .find(Filters.eq("_id", "cluster")).first();
             assertThat(settings).as("the registry's settings document 'cluster'").isNotNull();
@@ -556,7 +528,7 @@ class EdgeIT {
             Path file = dir.resolve(e.name() + "-after-refusals.flv");
             Ffmpeg.Run run = Ffmpeg.start(dir, "-i", e.rtmpUrl(), "-t", "2", "-c", "copy", "-f", "flv",
                     file.toString());
-            ffmpegs.add(run.process());
+            cluster.ffmpegs.add(run.process());
             assertThat(run.await(30)).as("playing %s from %s after the refusals: %s", STREAM, e, run.output())
                     .isZero();
             Ffmpeg.Probe probe = Ffmpeg.probe(file);
@@ -578,7 +550,7 @@ class EdgeIT {
         for (Node e : edges) {
             Ffmpeg.Run run = Ffmpeg.publishTestSource(dir, e.appliance().rtmpUrl(key), WIDTH + "x" + HEIGHT, 10,
                     GOP_FRAMES);
-            ffmpegs.add(run.process());
+            cluster.ffmpegs.add(run.process());
             runs.add(run);
         }
         for (int i = 0; i < edges.size(); i++) {
@@ -611,7 +583,7 @@ class EdgeIT {
         Node edge1 = edges.get(0);
         Node edge2 = edges.get(1);
         LivePlayer player = LivePlayer.play(dir, edge1.rtmpUrl());
-        players.add(player);
+        cluster.players.add(player);
         long playing = System.nanoTime();
         await(Duration.ofSeconds(15), "video on the RTMP player on " + edge1,
                 () -> !player.packets(LivePlayer.VIDEO, playing).isEmpty() || !player.isAlive());
@@ -651,7 +623,7 @@ class EdgeIT {
             }
             Ffmpeg.Run run = Appliance.unchecked(() -> Ffmpeg.publishTestSource(dir, second.rtmpUrl(STREAM),
                     WIDTH + "x" + HEIGHT, PUBLISH_SECONDS, GOP_FRAMES));
-            ffmpegs.add(run.process());
+            cluster.ffmpegs.add(run.process());
             republish[0] = run;
             return false;
         });
@@ -729,7 +701,7 @@ class EdgeIT {
         // a viewer comes back to edge 2: pulled again
         long asked = System.nanoTime();
         LivePlayer back = LivePlayer.play(dir, edge2.rtmpUrl());
-        players.add(back);
+        cluster.players.add(back);
         await(Duration.ofSeconds(15), "video on a new player on " + edge2,
                 () -> !back.packets(LivePlayer.VIDEO, asked).isEmpty() || !back.isAlive());
         assertThat(back.packets(LivePlayer.VIDEO, asked)).as("the new player on %s: %s", edge2,
@@ -746,7 +718,7 @@ class EdgeIT {
         long started = System.nanoTime();
         for (int i = 0; i < 3; i++) {
             LivePlayer p = LivePlayer.play(dir, edge1.rtmpUrl());
-            players.add(p);
+            cluster.players.add(p);
             three.add(p);
         }
         await(Duration.ofSeconds(20), "three more players on " + edge1 + " play", () -> three.stream()
@@ -759,7 +731,7 @@ class EdgeIT {
         for (LivePlayer p : three) {
             p.close();
         }
-        players.removeAll(three);
+        cluster.players.removeAll(three);
         await(Duration.ofSeconds(10), edge1 + " reports 1 viewer again", () -> viewersInRegistry(edge2, edge1) == 1);
     }
 
