@@ -745,7 +745,7 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
     @Override
     public List<ClusterNode> nodes() {
         Duration deadAfter = settings.deadAfter();
-        return read(r -> r.nodes(deadAfter)).stream().map(ClusterMembership::toApi).toList();
+        return read(r -> r.nodes(deadAfter)).stream().map(NodeStatus::toClusterNode).toList();
     }
 
     @Override
@@ -778,13 +778,6 @@ public final class ClusterMembership implements ClusterView, PublishAdmission, S
         }
         Duration deadAfter = settings.deadAfter();
         return read(r -> r.deleteNode(nodeId, deadAfter));
-    }
-
-    private static ClusterNode toApi(NodeStatus s) {
-        NodeRecord n = s.node();
-        return new ClusterNode(n.id(), n.address(), n.ports(), n.role(), n.group(), n.version(), n.started(),
-                n.cpu(), n.memoryUsed(), n.memoryMax(), n.streams(), n.viewers(), s.lastHeartbeat(), s.age(),
-                s.alive());
     }
 
     private static ClusterStream toApi(StreamOrigin o) {

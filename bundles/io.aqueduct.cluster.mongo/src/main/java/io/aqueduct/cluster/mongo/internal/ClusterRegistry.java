@@ -185,13 +185,26 @@ public final class ClusterRegistry {
 
     /** Every node in the registry, by id, each with its heartbeat's age and whether it is alive. */
     public List<NodeStatus> nodes(Duration deadAfter) {
-        Instant now = serverNow();
+        return nodesAt(nodes, serverNow(), deadAfter);
+    }
+
+    private static List<NodeStatus> nodesAt(MongoCollection<Document> nodes, Instant now, Duration deadAfter) {
         List<NodeStatus> all = new ArrayList<>();
         for (Document d : nodes.find()) {
             all.add(nodeStatus(d, now, deadAfter));
         }
         all.sort(Comparator.comparing(s -> s.node().id()));
         return all;
+    }
+
+    /**
+     * Every node, as a reader that is no node of the cluster sees them ({@code bin/aqueduct lb render}): without a
+     * heartbeat of its own it takes the server's clock from {@code isMaster}'s {@code localTime}.
+     */
+    public static List<NodeStatus> readNodes(MongoDatabase database, Duration deadAfter) {
+        Document hello = database.runCommand(new Document("isMaster", 1));
+        Instant now = hello.get("localTime") instanceof Date d ? d.toInstant() : Instant.now();
+        return nodesAt(database.getCollection(NODES), now, deadAfter);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.aqueduct.cluster.mongo.internal;
 
+import io.aqueduct.api.cluster.ClusterNode;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -12,4 +13,11 @@ import java.time.Instant;
  * @param alive whether {@code age} is within the dead-after interval asked for
  */
 public record NodeStatus(NodeRecord node, Instant lastHeartbeat, Duration age, boolean alive) {
+
+    /** As the API's {@link ClusterNode}. */
+    public ClusterNode toClusterNode() {
+        return new ClusterNode(node.id(), node.address(), node.ports(), node.role(), node.group(), node.version(),
+                node.started(), node.cpu(), node.memoryUsed(), node.memoryMax(), node.streams(), node.viewers(),
+                lastHeartbeat, age, alive);
+    }
 }
