@@ -52,6 +52,7 @@ public final class AdminCommand {
             switch (args[1]) {
                 case "mode" -> status = command.mode(rest);
                 case "password" -> status = command.password(rest, System.in);
+                case "lb" -> status = LbRender.run(command.home, rest, System.out, System.err);
                 default -> {
                     System.err.println("unknown command: " + args[1]);
                     status = REJECTED;

@@ -41,7 +41,8 @@ public class ApplianceBootIT extends ContainerTestSupport {
     public void clusterOnlyBundlesResolveAndStayStoppedOnAStandaloneNode() {
         List<String> clusterOnly = Arrays.stream(context().getBundles()).filter(b -> !servesStandalone(b))
                 .map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
-        assertEquals(List.of("io.aqueduct.cluster.embedded", "io.aqueduct.cluster.mongo", "io.aqueduct.edge"), clusterOnly);
+        assertEquals(List.of("io.aqueduct.cluster.embedded", "io.aqueduct.cluster.mongo", "io.aqueduct.edge",
+                "io.aqueduct.lb"), clusterOnly);
         for (String name : clusterOnly) {
             await(name + " RESOLVED (resolvable, stopped by the role manager)",
                     () -> stateName(bundle(name).getState()), "RESOLVED"::equals);

@@ -1,0 +1,13 @@
+/**
+ * The load balancer agent: renders the nginx or HAProxy configuration that sends publishers to the origins and
+ * viewers to the edges from the cluster registry, validates it with the balancer itself ({@code nginx -t},
+ * {@code haproxy -c}), swaps it in atomically and reloads the balancer whenever membership changes.
+ *
+ * <p>Nothing is exported. {@code internal.render} turns a template from {@code lb-templates/} and the registry's
+ * nodes into a configuration; {@code internal.agent} is the component that watches the registry and applies it.
+ * The bundle runs on nodes with the {@code lb} role.
+ */
+@Header(name = "Aqueduct-Roles", value = "lb")
+package io.aqueduct.lb;
+
+import org.osgi.annotation.bundle.Header;
