@@ -78,6 +78,16 @@ class ApplianceIT {
         }
         // the node id is kept in data/node.id
         assertEquals(jsonField(json, "nodeId"), Files.readString(node.home().resolve("data/node.id")).trim());
+        // FFmpeg's natives load inside the framework (extracted to data/javacpp) and say what they can do
+        ClusterProbe.Health[] ffmpeg = {null};
+        await(Duration.ofSeconds(30), "the ffmpeg check says what FFmpeg can do", () -> {
+            ffmpeg[0] = unchecked(() -> new ClusterProbe(node, port).health());
+            return ffmpeg[0].check("ffmpeg").map(c -> !c.message().startsWith("loading")).orElse(false);
+        });
+        String check = ffmpeg[0].describe("ffmpeg");
+        System.out.println("ffmpeg check: " + check);
+        assertTrue(check.startsWith("UP: FFmpeg 8.1.2; H.264 encoders libx264, libopenh264; GPU: "), check);
+        assertTrue(Files.isDirectory(node.home().resolve("data/javacpp")), "natives extracted to data/javacpp");
     }
 
     @Test
