@@ -271,6 +271,11 @@ class LbIT {
         for (int i = 0; i < 10; i++) {
             assertPlaylistThroughBalancer(balancer, key, "request " + i);
         }
+        // only HLS so far: an edge pulls the stream when a request reaches it, so both pulling means both got some
+        for (Node e : edges) {
+            e.probe().awaitHealth(Duration.ofSeconds(10), e + " got HLS requests through " + format + " (it pulls "
+                    + key + ")", h -> h.check("edge-relay").map(c -> c.message().contains(key + " from ")).orElse(false));
+        }
         List<LivePlayer> four = play(balancer, key, 4);
         for (Node e : edges) {
             e.probe().awaitHealth(Duration.ofSeconds(10), e + " serves RTMP players that came through " + format,

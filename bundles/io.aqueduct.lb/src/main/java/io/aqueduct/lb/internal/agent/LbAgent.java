@@ -122,6 +122,7 @@ public final class LbAgent implements HealthIndicator {
     private volatile String problem;
     private volatile String rejectedSettings;
 
+    /** {@code node} is not used: its target makes the agent run on lb nodes only. */
     @Activate
     public LbAgent(@Reference ClusterView cluster, @Reference(target = "(" + NodeIdentity.ROLE_PROPERTY + "=lb)")
             NodeIdentity node, BundleContext context) {
