@@ -108,17 +108,26 @@ timeout 300 taskset -c "$LOAD_CORE" ffmpeg -hide_banner -loglevel error -y \
   -c:a aac -b:a 128k -ac 2 -f flv "$source_file"
 echo "source: $(stat -c %s "$source_file") bytes, $(( $(stat -c %s "$source_file") * 8 / SOURCE_SECONDS / 1000 )) kb/s"
 
+# A fresh copy of the distribution in $work/$1 (empty data/ and logs/) on free loopback ports; sets node_home,
+# node_rtmp, node_http and node_relay (written to its config/).
+copy_node() {
+  node_home="$work/$1"
+  rm -rf "$node_home"
+  mkdir -p "$node_home"
+  cp -a "$DIST/." "$node_home/"
+  rm -rf "$node_home/data/"* "$node_home/logs/"*
+  node_rtmp="$(free_port)"
+  node_http="$(free_port)"
+  node_relay="$(free_port)"
+  sed -i -e "s/^port *=.*/port = $node_rtmp/" -e "s/^host *=.*/host = 127.0.0.1/" "$node_home/config/io.aqueduct.rtmp.cfg"
+  sed -i -e "s/^port *=.*/port = $node_http/" -e "s/^host *=.*/host = 127.0.0.1/" "$node_home/config/io.aqueduct.http.cfg"
+  sed -i -e "s/^port *=.*/port = $node_relay/" "$node_home/config/io.aqueduct.relay.cfg"
+}
+
 start_aqueduct() { # sets server_pid, rtmp_port
-  local home="$work/aqueduct"
-  rm -rf "$home"
-  mkdir -p "$home"
-  cp -a "$DIST/." "$home/"
-  rm -rf "$home/data/"* "$home/logs/"*
-  rtmp_port="$(free_port)"
-  local http_port
-  http_port="$(free_port)"
-  sed -i -e "s/^port *=.*/port = $rtmp_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.rtmp.cfg"
-  sed -i -e "s/^port *=.*/port = $http_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.http.cfg"
+  copy_node aqueduct
+  local home="$node_home"
+  rtmp_port="$node_rtmp"
   # bin/aqueduct run execs java, so $! is the JVM
   AQUEDUCT_JAVA_OPTS="-XX:ActiveProcessorCount=1" taskset -c "$SERVER_CORE" "$home/bin/aqueduct" run \
     > "$OUT/aqueduct-server.log" 2>&1 < /dev/null &
@@ -132,18 +141,8 @@ start_aqueduct() { # sets server_pid, rtmp_port
 # pinned to core $3 with -XX:ActiveProcessorCount=1; sets node_pid and node_rtmp. $1 names it in $work and $OUT.
 start_cluster_node() {
   local name="$1" role="$2" core="$3"
-  local home="$work/$name"
-  rm -rf "$home"
-  mkdir -p "$home"
-  cp -a "$DIST/." "$home/"
-  rm -rf "$home/data/"* "$home/logs/"*
-  node_rtmp="$(free_port)"
-  local http_port relay_port
-  http_port="$(free_port)"
-  relay_port="$(free_port)"
-  sed -i -e "s/^port *=.*/port = $node_rtmp/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.rtmp.cfg"
-  sed -i -e "s/^port *=.*/port = $http_port/" -e "s/^host *=.*/host = 127.0.0.1/" "$home/config/io.aqueduct.http.cfg"
-  sed -i -e "s/^port *=.*/port = $relay_port/" "$home/config/io.aqueduct.relay.cfg"
+  copy_node "$name"
+  local home="$node_home" http_port="$node_http"
   "$home/bin/aqueduct" mode cluster "127.0.0.1:$registry_port" --role "$role" > "$OUT/$name-mode.log" 2>&1
   AQUEDUCT_JAVA_OPTS="-XX:ActiveProcessorCount=1" taskset -c "$core" "$home/bin/aqueduct" run \
     > "$OUT/$name-server.log" 2>&1 < /dev/null &
