@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -233,10 +234,15 @@ class LbIT {
         String file = format.equals("nginx") ? "nginx.conf" : "haproxy.cfg";
         Path target = a.home().resolve("data/lb/" + file);
         Path runtime = a.home().resolve("data/lb/run");
-        // rendered and swapped in; the reload fails until the balancer runs, and is tried again every heartbeat
+        // rendered and swapped in; the reload fails until the balancer runs, and is tried again every heartbeat.
+        // The file must have the new ports: nginx is the default format, so a render from before the settings
+        // arrived (they are picked up from the file a little later) already says "nginx configuration".
+        String listens = Stream.of(rtmp, play, http).map(port -> " 127.0.0.1:" + port).reduce("", (x, y) -> x + y);
         ClusterProbe.Health rendered = lb.probe().awaitHealth(JOIN, "the lb node renders " + format + " for 1 origin "
-                + "and 2 edges", h -> h.check("load-balancer").map(c -> c.message().contains(format + " configuration "
-                + target + ": 1 origin(s), 2 edge(s)")).orElse(false));
+                + "and 2 edges, listening on" + listens, h -> h.check("load-balancer").map(c -> c.message().contains(
+                format + " configuration " + target + ": 1 origin(s), 2 edge(s)")).orElse(false)
+                && Stream.of(rtmp, play, http).allMatch(port -> Appliance.unchecked(() -> Files.readString(target))
+                        .contains("127.0.0.1:" + port + (format.equals("nginx") ? ";" : "\n"))));
         System.out.printf("%s, before the balancer runs: %s%n", format, rendered.describe("load-balancer"));
         String config = Files.readString(target);
         assertThat(config).as("%s, rendered", file).contains("127.0.0.1:" + origin.appliance().rtmpPort());
@@ -373,8 +379,16 @@ class LbIT {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("%s started (daemonized)", command).isTrue();
         assertThat(p.exitValue()).as("%s: %s", command, Files.readString(log)).isZero();
-        await(Duration.ofSeconds(10), b.format() + " listens on " + b.httpPort(), () -> !Appliance.portIsFree(
-                b.httpPort()));
+        try {
+            await(Duration.ofSeconds(10), b.format() + " listens on " + b.httpPort(), () -> !Appliance.portIsFree(
+                    b.httpPort()));
+        } catch (AssertionError e) {
+            Path errors = b.runtime().resolve("error.log");
+            throw new AssertionError(e.getMessage() + "; its output: " + Files.readString(log) + "; " + errors + ": "
+                    + (Files.exists(errors) ? Files.readString(errors) : "none") + "; what it listens on: "
+                    + Files.readAllLines(b.target()).stream().filter(l -> l.contains("listen") || l.contains("bind"))
+                            .map(String::strip).toList(), e);
+        }
         System.out.printf("%s started: %s (RTMP publish %d, play %d, HTTP %d)%n", b.format(), command, b.rtmpPort(),
                 b.playPort(), b.httpPort());
     }
