@@ -1,9 +1,11 @@
 /**
- * FFmpeg 8.1 through JavaCPP as a bundle: the presets' classes ({@code org.bytedeco.ffmpeg.*}, exported for the
- * transcoder) and the GPL build's natives for linux-x86_64 (libx264, openh264, NVENC/NVDEC, scale_cuda), which
- * JavaCPP extracts to {@code data/javacpp} on first use ({@code bin/aqueduct} sets
- * {@code org.bytedeco.javacpp.cachedir}). {@code internal.FfmpegProbe} says what this node can do with them: the
- * FFmpeg version, the H.264 encoders at hand, and whether a CUDA GPU can decode (NVDEC) and encode (NVENC); the
- * {@code ffmpeg} health check reports it. Runs on standalone nodes and origins, where streams are transcoded.
+ * FFmpeg (the JavaCPP presets, exported by this bundle as {@code org.bytedeco.ffmpeg.*}) and what this node can do
+ * with it: {@link io.aqueduct.ffmpeg.FfmpegRuntime} tells when the natives are loaded and which encoders and GPU
+ * path there are.
  */
+@Export
+@Version("1.0.0")
 package io.aqueduct.ffmpeg;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

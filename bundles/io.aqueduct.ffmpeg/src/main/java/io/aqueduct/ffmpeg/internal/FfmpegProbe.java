@@ -12,10 +12,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
 
-import java.nio.charset.StandardCharsets;
+import io.aqueduct.ffmpeg.FfmpegCapabilities;
+import io.aqueduct.ffmpeg.FfmpegException;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -60,7 +60,7 @@ public final class FfmpegProbe {
             int opened = av_hwdevice_ctx_create(device, AV_HWDEVICE_TYPE_CUDA, (String) null, (AVDictionary) null, 0);
             if (opened < 0) {
                 return new FfmpegCapabilities(version, encoders, false, false,
-                        "none (no CUDA device: " + error(opened) + "); decoding, scaling and encoding on the CPU");
+                        "none (no CUDA device: " + FfmpegException.describe(opened) + "); decoding, scaling and encoding on the CPU");
             }
             av_buffer_unref(device);
             String nvenc = openNvenc();
@@ -83,21 +83,10 @@ public final class FfmpegProbe {
             context.width(1280).height(720).pix_fmt(AV_PIX_FMT_YUV420P).time_base(av_make_q(1, 30))
                     .framerate(av_make_q(30, 1)).bit_rate(2_500_000);
             int opened = avcodec_open2(context, codec, (AVDictionary) null);
-            return opened < 0 ? "cannot open an encoder: " + error(opened) + "; FFmpeg 8.1's NVENC needs driver 610 or "
+            return opened < 0 ? "cannot open an encoder: " + FfmpegException.describe(opened) + "; FFmpeg 8.1's NVENC needs driver 610 or "
                     + "newer, and some data-centre GPUs have no NVENC" : null;
         } finally {
             avcodec_free_context(context);
         }
-    }
-
-    /** FFmpeg's text for an error code. */
-    static String error(int code) {
-        byte[] text = new byte[256];
-        av_strerror(code, text, text.length);
-        int end = 0;
-        while (end < text.length && text[end] != 0) {
-            end++;
-        }
-        return new String(text, 0, end, StandardCharsets.UTF_8) + " (" + code + ")";
     }
 }

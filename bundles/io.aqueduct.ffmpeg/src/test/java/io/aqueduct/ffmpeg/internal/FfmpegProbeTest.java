@@ -2,6 +2,8 @@ package io.aqueduct.ffmpeg.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aqueduct.ffmpeg.FfmpegCapabilities;
+import io.aqueduct.ffmpeg.FfmpegException;
 import org.junit.jupiter.api.Test;
 
 /** The real natives of the shipped FFmpeg build, loaded on this machine (no GPU here; CI has none either). */
@@ -25,6 +27,6 @@ class FfmpegProbeTest {
 
     @Test
     void errorCodesReadAsFfmpegsText() {
-        assertThat(FfmpegProbe.error(-22)).isEqualTo("Invalid argument (-22)");
+        assertThat(FfmpegException.describe(-22)).isEqualTo("Invalid argument (-22)");
     }
 }

@@ -1,7 +1,7 @@
 package io.aqueduct.rest.internal.health;
 
 import io.aqueduct.api.health.HealthCheck.Status;
-import io.aqueduct.rest.internal.JsonWriter;
+import io.aqueduct.api.json.JsonWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

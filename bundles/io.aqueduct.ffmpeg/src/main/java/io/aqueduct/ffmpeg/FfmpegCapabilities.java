@@ -1,4 +1,4 @@
-package io.aqueduct.ffmpeg.internal;
+package io.aqueduct.ffmpeg;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.aqueduct.rest.internal;
+package io.aqueduct.api.json;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

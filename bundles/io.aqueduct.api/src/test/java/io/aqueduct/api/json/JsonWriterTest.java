@@ -1,4 +1,4 @@
-package io.aqueduct.rest.internal;
+package io.aqueduct.api.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
