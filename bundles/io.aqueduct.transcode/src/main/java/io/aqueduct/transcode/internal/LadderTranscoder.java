@@ -77,10 +77,17 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
         String scale_flags() default "bicubic";
     }
 
+    /*
+     * No @Modified: a changed configuration deactivates this instance (its transcoders end their renditions) and
+     * activates a new one, which starts the live streams of the application again with the new settings.
+     */
+
     private final StreamHub hub;
     private final FfmpegRuntime ffmpeg;
     private final String app;
+    /** Null when the configuration was rejected. */
     private final TranscodeSettings settings;
+    private final String problem;
     private final Map<StreamKey, StreamTranscoder> running = new ConcurrentHashMap<>();
     /** The transcoder of each key's last publish, until the next one has waited for it. */
     private final Map<StreamKey, StreamTranscoder> ending = new ConcurrentHashMap<>();
@@ -91,6 +98,24 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
         this.hub = hub;
         this.ffmpeg = ffmpeg;
         this.app = config.app() == null ? "" : config.app().strip();
+        TranscodeSettings parsed = null;
+        String rejected = null;
+        try {
+            parsed = settings(app, config);
+            LOG.info("transcoding the streams of {} into {}", app, parsed.ladder());
+        } catch (InvalidSettingException e) {
+            rejected = "rejected " + e.getMessage() + "; this ladder transcodes nothing until it is fixed";
+            LOG.error("Rejected configuration {}", rejected);
+        }
+        settings = parsed;
+        problem = rejected;
+        for (StreamInfo s : hub.streams()) {
+            streamStarted(s.key());
+        }
+    }
+
+    /** The settings of a configuration, checked: each bad value is named. */
+    static TranscodeSettings settings(String app, Config config) {
         if (app.isEmpty() || app.contains("/")) {
             throw new InvalidSettingException(PID, "app", config.app(), "one application, like live");
         }
@@ -109,12 +134,8 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
         if (config.max_gop_ms() < 500) {
             throw new InvalidSettingException(PID, "max.gop.ms", config.max_gop_ms(), "at least 500");
         }
-        settings = new TranscodeSettings(ladder, config.encoder(), config.preset(), config.gpu(), config.max_lag_ms(),
+        return new TranscodeSettings(ladder, config.encoder(), config.preset(), config.gpu(), config.max_lag_ms(),
                 config.max_gop_ms(), config.scale_flags());
-        LOG.info("transcoding the streams of {} into {}", app, ladder);
-        for (StreamInfo s : hub.streams()) {
-            streamStarted(s.key());
-        }
     }
 
     public String app() {
@@ -123,7 +144,7 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
 
     @Override
     public void streamStarted(StreamKey key) {
-        if (!active || !key.app().equals(app) || RENDITION.matcher(key.name()).matches()) {
+        if (!active || settings == null || !key.app().equals(app) || RENDITION.matcher(key.name()).matches()) {
             return;
         }
         synchronized (this) {
@@ -167,6 +188,9 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
 
     @Override
     public HealthCheck check() {
+        if (problem != null) {
+            return HealthCheck.degraded(problem);
+        }
         List<TranscodeStatus> statuses = statuses();
         String ladder = app + " into " + settings.ladder();
         if (statuses.isEmpty()) {

@@ -50,6 +50,7 @@ public final class TranscodeStatsServlet extends HttpServlet {
                         .name("frameRate").value(s.frameRate()).name("framesDecoded").value(s.framesDecoded())
                         .name("framesDropped").value(s.framesDropped()).name("decodeErrors").value(s.decodeErrors())
                         .name("hubSkips").value(s.hubSkips()).name("speed").value(s.speed())
+                        .name("positionMicros").value(s.position())
                         .name("renditions").beginArray();
                 for (RenditionStatus r : s.renditions()) {
                     w.beginObject().name("stream").value(r.stream().toString()).name("width").value(r.width())

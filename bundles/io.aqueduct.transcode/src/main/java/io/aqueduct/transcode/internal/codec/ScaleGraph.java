@@ -7,14 +7,16 @@ import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_parameters_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_parameters_set;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_get_by_name;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_alloc;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_alloc_filter;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_config;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_create_filter;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_init_str;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_link;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_CUDA;
-import static org.bytedeco.ffmpeg.global.avutil.av_buffer_ref;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 import io.aqueduct.ffmpeg.FfmpegException;
 import io.aqueduct.transcode.internal.ladder.Ladder.PlannedRendition;
@@ -36,7 +38,7 @@ public final class ScaleGraph implements AutoCloseable {
     /** The pixel format the encoders are given: NV12 from the GPU (what NVDEC makes), YUV 4:2:0 planar otherwise. */
     private final String outputFormat;
     private final AVFilterGraph graph = avfilter_graph_alloc();
-    private final AVFilterContext source = new AVFilterContext();
+    private AVFilterContext source;
     private final List<AVFilterContext> sinks = new ArrayList<>();
     private final int width;
     private final int height;
@@ -52,16 +54,22 @@ public final class ScaleGraph implements AutoCloseable {
         gpu = first.format() == AV_PIX_FMT_CUDA;
         outputFormat = gpu ? "nv12" : "yuv420p";
         try {
-            check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", "video_size=" + width
-                    + "x" + height + ":pix_fmt=" + first.format() + ":time_base=1/1000000:pixel_aspect=1/1",
-                    (Pointer) null, graph), "creating the buffer source");
-            if (gpu) {
-                AVBufferSrcParameters parameters = av_buffersrc_parameters_alloc();
-                parameters.hw_frames_ctx(av_buffer_ref(first.hw_frames_ctx()));
-                int set = av_buffersrc_parameters_set(source, parameters);
-                av_free(parameters); // the source keeps its own reference to the frames context
-                check(set, "giving the buffer source the decoder's CUDA frames");
+            // allocated, given its parameters (with CUDA frames: the decoder's frames context), then initialised:
+            // FFmpeg 8 refuses a hardware pixel format at initialisation without the frames context
+            source = avfilter_graph_alloc_filter(graph, avfilter_get_by_name("buffer"), "in");
+            if (source == null) {
+                throw new FfmpegException("cannot allocate the buffer source");
             }
+            AVBufferSrcParameters parameters = av_buffersrc_parameters_alloc();
+            parameters.format(first.format()).width(width).height(height).time_base(av_make_q(1, 1_000_000))
+                    .sample_aspect_ratio(av_make_q(1, 1));
+            if (gpu) {
+                parameters.hw_frames_ctx(first.hw_frames_ctx()); // the source takes a reference of its own
+            }
+            int set = av_buffersrc_parameters_set(source, parameters);
+            av_free(parameters);
+            check(set, "giving the buffer source the decoder's frames");
+            check(avfilter_init_str(source, (String) null), "initialising the buffer source");
             AVFilterContext split = new AVFilterContext();
             check(avfilter_graph_create_filter(split, avfilter_get_by_name("split"), "split",
                     Integer.toString(renditions.size()), (Pointer) null, graph), "creating split");

@@ -6,7 +6,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_d2q;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
@@ -45,8 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transcodes one live stream into its ladder, on a thread of its own: subscribes to the source, decodes its video
- * once, scales it for every rendition ({@link ScaleGraph}), encodes each ({@link VideoEncoder}) and publishes each
+ * Transcodes one live stream into its ladder: a thread of its own subscribes to the source, decodes its video once
+ * and scales it for every rendition ({@link ScaleGraph}); each rendition encodes ({@link VideoEncoder}, on the
+ * rendition's own thread: {@link RenditionOutput}) and publishes
  * rendition into the hub as {@code <stream>_<height>p}, with the source's audio passed through or re-encoded
  * ({@link AudioEncoder}) and held back until the video has caught up with it, so the renditions stay interleaved.
  *
@@ -89,9 +89,8 @@ public final class StreamTranscoder implements SubscriptionListener {
     private final ArrayDeque<MediaPacket> audioQueue = new ArrayDeque<>();
     private VideoDecoder decoder;
     private ScaleGraph graph;
-    private final List<Output> outputs = new ArrayList<>();
+    private final List<RenditionOutput> outputs = new ArrayList<>();
     private final Map<Long, AudioEncoder> audioEncoders = new HashMap<>();
-    private AVFrame scaled;
     private AVRational frameRate;
     private long newestVideoDts = Long.MIN_VALUE;
     private long lastKeyframePts = Long.MIN_VALUE;
@@ -117,11 +116,7 @@ public final class StreamTranscoder implements SubscriptionListener {
     private volatile long decodeErrors;
     private volatile long lastPts;
     private volatile long lastFrameNanos;
-    private volatile List<Output> published = List.of();
-
-    /** One rendition being published. */
-    private record Output(PlannedRendition plan, StreamKey key, Publication publication, VideoEncoder encoder) {
-    }
+    private volatile List<RenditionOutput> published = List.of();
 
     /**
      * @param previous the transcoder of this key's previous publish, still letting go of the rendition keys; this
@@ -365,13 +360,13 @@ public final class StreamTranscoder implements SubscriptionListener {
         }
         graph.push(frame);
         for (int i = 0; i < outputs.size(); i++) {
-            Output o = outputs.get(i);
-            while (graph.pull(i, scaled)) {
-                try {
-                    o.encoder().encode(scaled, key, o.publication()::send);
-                } finally {
-                    av_frame_unref(scaled);
+            while (true) {
+                AVFrame scaled = av_frame_alloc();
+                if (!graph.pull(i, scaled)) {
+                    av_frame_free(scaled);
+                    break;
                 }
+                outputs.get(i).encode(scaled, key); // encoded on the rendition's thread, which frees it
             }
         }
         long now = System.nanoTime();
@@ -401,9 +396,6 @@ public final class StreamTranscoder implements SubscriptionListener {
             return;
         }
         graph = new ScaleGraph(frame, plan, settings.scaleFlags());
-        if (scaled == null) {
-            scaled = av_frame_alloc();
-        }
         List<String> refused = new ArrayList<>();
         for (PlannedRendition r : plan) {
             StreamKey key = StreamKey.of(source.app(), source.name() + r.rendition().suffix());
@@ -417,7 +409,7 @@ public final class StreamTranscoder implements SubscriptionListener {
                 refused.add(key + " (someone else publishes it)");
                 continue;
             }
-            outputs.add(new Output(r, key, publication, encoder));
+            outputs.add(new RenditionOutput(r, key, publication, encoder));
         }
         // the graph has an output per planned rendition; a refused one is pulled and thrown away
         if (!refused.isEmpty()) {
@@ -473,10 +465,10 @@ public final class StreamTranscoder implements SubscriptionListener {
 
     private void sendAudio(MediaPacket p) throws FfmpegException {
         Map<Long, List<MediaPacket>> encoded = new HashMap<>();
-        for (Output o : outputs) {
+        for (RenditionOutput o : outputs) {
             long bitrate = o.plan().rendition().audioBitrate();
             if (bitrate == 0) {
-                o.publication().send(p.retain());
+                o.send(p.retain());
                 continue;
             }
             List<MediaPacket> packets = encoded.get(bitrate);
@@ -486,7 +478,7 @@ public final class StreamTranscoder implements SubscriptionListener {
                 encoded.put(bitrate, packets);
             }
             for (MediaPacket e : packets) {
-                o.publication().send(e.retain());
+                o.send(e.retain());
             }
         }
         encoded.values().forEach(list -> list.forEach(MediaPacket::release));
@@ -515,16 +507,15 @@ public final class StreamTranscoder implements SubscriptionListener {
         if (decoder != null) {
             decoder.flush(this::frame);
         }
-        for (Output o : outputs) {
-            o.encoder().flush(o.publication()::send);
-        }
         releaseAudio(true);
+        for (RenditionOutput o : outputs) {
+            o.flush();
+        }
     }
 
     private void closeOutputs() {
-        for (Output o : outputs) {
-            o.publication().close();
-            o.encoder().close();
+        for (RenditionOutput o : outputs) {
+            o.close();
         }
         outputs.clear();
         published = List.of();
@@ -556,10 +547,6 @@ public final class StreamTranscoder implements SubscriptionListener {
         }
         audioEncoders.values().forEach(AudioEncoder::close);
         audioEncoders.clear();
-        if (scaled != null) {
-            av_frame_free(scaled);
-            scaled = null;
-        }
         if (cudaDevice != null) {
             av_buffer_unref(cudaDevice);
             cudaDevice = null;
@@ -567,19 +554,19 @@ public final class StreamTranscoder implements SubscriptionListener {
     }
 
     public TranscodeStatus status() {
-        List<Output> now = published;
+        List<RenditionOutput> now = published;
         List<RenditionStatus> renditions = new ArrayList<>();
-        for (Output o : now) {
+        for (RenditionOutput o : now) {
             long audio = o.plan().rendition().audioBitrate();
             renditions.add(new RenditionStatus(o.key(), o.plan().width(), o.plan().height(),
                     o.plan().rendition().videoBitrate(), audio == 0 ? "copy" : "aac " + audio / 1000 + " kb/s",
-                    o.encoder().frames()));
+                    o.frames()));
         }
         long wall = lastFrameNanos - firstFrameNanos;
         double speed = wall > 0 ? (lastPts - firstPts) * 1000.0 / wall : 0;
         Subscription s = subscription;
         return new TranscodeStatus(source, state, message, path, sourceWidth, sourceHeight, measuredFrameRate,
-                framesDecoded, framesDropped, decodeErrors, s == null ? 0 : s.skips(), speed, renditions);
+                framesDecoded, framesDropped, decodeErrors, s == null ? 0 : s.skips(), speed, lastPts, renditions);
     }
 
     @Override

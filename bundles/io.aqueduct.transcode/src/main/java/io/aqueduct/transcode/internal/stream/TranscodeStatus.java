@@ -18,11 +18,12 @@ import java.util.List;
  * @param decodeErrors corrupt packets and damaged frames
  * @param hubSkips times the hub skipped this transcoder forward to a keyframe (it fell more than its queue behind)
  * @param speed media time transcoded per second of wall time since the first frame (1.0 keeps up with live)
+ * @param position the timestamp of the last frame transcoded, microseconds (0 before the first)
  * @param renditions the renditions being published
  */
 public record TranscodeStatus(StreamKey source, String state, String message, String path, int sourceWidth,
         int sourceHeight, double frameRate, long framesDecoded, long framesDropped, long decodeErrors, long hubSkips,
-        double speed, List<RenditionStatus> renditions) {
+        double speed, long position, List<RenditionStatus> renditions) {
 
     public TranscodeStatus {
         renditions = List.copyOf(renditions);

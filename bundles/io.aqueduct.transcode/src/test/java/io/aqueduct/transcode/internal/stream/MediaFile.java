@@ -32,14 +32,14 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 /**
  * A test source: the ffmpeg CLI encodes its test pattern (and a tone) into an FLV file; FFmpeg's demuxer reads it
  * back as hub packets (H.264 length-prefixed with its avcC, AAC with its AudioSpecificConfig), as RTMP ingest would
- * make them.
+ * make them. Public for bench/transcode-ladder.
  */
-final class MediaFile {
+public final class MediaFile {
     private MediaFile() {
     }
 
     /** Encodes {@code seconds} of 30 fps {@code size} video (GOP {@code gop} frames, B-frames) and/or AAC audio. */
-    static Path make(Path dir, String name, String size, double seconds, int gop, boolean video, boolean audio)
+    public static Path make(Path dir, String name, String size, double seconds, int gop, boolean video, boolean audio)
             throws IOException, InterruptedException {
         Path out = dir.resolve(name + ".flv");
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
@@ -66,7 +66,7 @@ final class MediaFile {
     }
 
     /** The file's packets in file order, timestamps in microseconds. */
-    static List<MediaPacket> read(Path file) throws IOException {
+    public static List<MediaPacket> read(Path file) throws IOException {
         AVFormatContext format = new AVFormatContext(null);
         if (avformat_open_input(format, file.toString(), null, (AVDictionary) null) < 0) {
             throw new IOException("cannot open " + file);
