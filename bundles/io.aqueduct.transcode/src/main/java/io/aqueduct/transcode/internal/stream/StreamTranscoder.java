@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
+import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.MediaType;
 import io.aqueduct.api.media.Track;
@@ -65,6 +66,8 @@ public final class StreamTranscoder implements SubscriptionListener {
     private static final int FRAME_RATE_SAMPLE = 12;
     /** Audio is held at most this long waiting for video to catch up. */
     private static final long AUDIO_HOLD_MICROS = 1_000_000;
+    /** The AAC bitrate audio that cannot be passed through is re-encoded to. */
+    private static final long COPY_FALLBACK_BITRATE = 128_000;
     /** How long a transcoder waits for the one before it (the same key's previous publish) to let go of the keys. */
     private static final long PREVIOUS_JOIN_MILLIS = 10_000;
 
@@ -467,6 +470,9 @@ public final class StreamTranscoder implements SubscriptionListener {
         Map<Long, List<MediaPacket>> encoded = new HashMap<>();
         for (RenditionOutput o : outputs) {
             long bitrate = o.plan().rendition().audioBitrate();
+            if (bitrate == 0 && !passesThrough(p.track())) {
+                bitrate = COPY_FALLBACK_BITRATE; // "copy" of audio the renditions' players may not take
+            }
             if (bitrate == 0) {
                 o.send(p.retain());
                 continue;
@@ -482,6 +488,11 @@ public final class StreamTranscoder implements SubscriptionListener {
             }
         }
         encoded.values().forEach(list -> list.forEach(MediaPacket::release));
+    }
+
+    /** Audio a rendition can carry as it is: AAC and MP3 (what RTMP and HLS players take); Opus is re-encoded. */
+    static boolean passesThrough(Track audio) {
+        return audio.codec() == Codec.AAC || audio.codec() == Codec.MP3;
     }
 
     private AudioEncoder audioEncoder(Track track, long bitrate) throws FfmpegException {

@@ -2,6 +2,7 @@ package io.aqueduct.transcode.internal.stream;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -10,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
@@ -41,7 +43,14 @@ public final class MediaFile {
     /** Encodes {@code seconds} of 30 fps {@code size} video (GOP {@code gop} frames, B-frames) and/or AAC audio. */
     public static Path make(Path dir, String name, String size, double seconds, int gop, boolean video, boolean audio)
             throws IOException, InterruptedException {
-        Path out = dir.resolve(name + ".flv");
+        return make(dir, name, size, seconds, gop, video, audio ? "aac" : null);
+    }
+
+    /** The same, with the audio in {@code audioCodec} ({@code aac}; {@code libopus} goes in Matroska). */
+    public static Path make(Path dir, String name, String size, double seconds, int gop, boolean video,
+            String audioCodec) throws IOException, InterruptedException {
+        boolean audio = audioCodec != null;
+        Path out = dir.resolve(name + (audio && !audioCodec.equals("aac") ? ".mkv" : ".flv"));
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
         if (video) {
             cmd.addAll(List.of("-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30:duration=" + seconds));
@@ -54,7 +63,7 @@ public final class MediaFile {
                     "-keyint_min", Integer.toString(gop), "-sc_threshold", "0", "-pix_fmt", "yuv420p"));
         }
         if (audio) {
-            cmd.addAll(List.of("-c:a", "aac", "-b:a", "128k"));
+            cmd.addAll(List.of("-c:a", audioCodec, "-b:a", "128k"));
         }
         cmd.add(out.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -87,9 +96,9 @@ public final class MediaFile {
                 bases[i] = s.time_base();
                 if (c.codec_id() == AV_CODEC_ID_H264) {
                     tracks[i] = Track.video(0, Codec.H264).config(config).size(c.width(), c.height()).build();
-                } else if (c.codec_id() == AV_CODEC_ID_AAC) {
-                    tracks[i] = Track.audio(1, Codec.AAC).config(config)
-                            .audio(c.sample_rate(), c.ch_layout().nb_channels()).build();
+                } else if (c.codec_id() == AV_CODEC_ID_AAC || c.codec_id() == AV_CODEC_ID_OPUS) {
+                    tracks[i] = Track.audio(1, c.codec_id() == AV_CODEC_ID_AAC ? Codec.AAC : Codec.OPUS)
+                            .config(config).audio(c.sample_rate(), c.ch_layout().nb_channels()).build();
                 }
             }
             AVRational micros = av_make_q(1, 1_000_000);
@@ -98,8 +107,10 @@ public final class MediaFile {
                 if (t != null) {
                     byte[] data = new byte[packet.size()];
                     packet.data().get(data);
-                    long dts = av_rescale_q(packet.dts(), bases[packet.stream_index()], micros);
                     long pts = av_rescale_q(packet.pts(), bases[packet.stream_index()], micros);
+                    // Matroska stores no decoding time for some packets: without B-frames it is the pts
+                    long dts = packet.dts() == AV_NOPTS_VALUE ? pts
+                            : av_rescale_q(packet.dts(), bases[packet.stream_index()], micros);
                     out.add(MediaPacket.of(t, dts, pts, (packet.flags() & AV_PKT_FLAG_KEY) != 0,
                             Unpooled.wrappedBuffer(data)));
                 }

@@ -122,6 +122,44 @@ class StreamTranscoderTest {
     }
 
     @Test
+    void openh264MakesTheSameLadderWithTheSameKeyframes() throws Exception {
+        TranscodeSettings openh264 = new TranscodeSettings(Ladder.parse("480p:1000k, 240p:300k"), "libopenh264",
+                "veryfast", false, 60_000, 4000, "bilinear");
+        StreamTranscoder t = transcode(openh264, List.of(hd));
+        System.out.println("openh264: " + t.status().describe());
+        assertThat(t.status().path()).endsWith("encode libopenh264");
+        List<Long> sourceKeys = hd.stream().filter(MediaPacket::isVideoKeyframe).map(MediaPacket::pts).toList();
+        for (String name : List.of("live/src_480p", "live/src_240p")) {
+            List<Seen> video = renditions.video(name);
+            assertThat(video).as(name).hasSize((int) hd.stream().filter(p -> p.mediaType() == MediaType.VIDEO)
+                    .count());
+            assertThat(video.stream().filter(s -> s.key).map(s -> s.pts).toList()).as("%s keyframes", name)
+                    .isEqualTo(sourceKeys);
+            assertThat(io.aqueduct.api.codec.AvcDecoderConfig.parse(video.get(0).track.config()).first().height())
+                    .isEqualTo(name.endsWith("480p") ? 480 : 240);
+        }
+    }
+
+    @Test
+    void opusAudioIsReencodedToAacEvenWhereTheLadderSaysCopy() throws Exception {
+        List<MediaPacket> opus = MediaFile.read(MediaFile.make(dir, "opus", "640x360", 2, 30, true, "libopus"));
+        assertThat(opus.stream().filter(p -> p.mediaType() == MediaType.AUDIO).findFirst().orElseThrow().track()
+                .codec()).isEqualTo(Codec.OPUS);
+        StreamTranscoder t = transcode(new TranscodeSettings(Ladder.parse("360p:800k:copy, 240p:300k:64k"), "libx264",
+                "ultrafast", false, 60_000, 4000, "bicubic"), List.of(opus));
+        assertThat(t.status().hubSkips()).isZero();
+        Track copied = renditions.audio("live/src_360p").get(0).track;
+        assertThat(copied.codec()).as("360p says copy: Opus becomes AAC").isEqualTo(Codec.AAC);
+        assertThat(copied.bitrate()).isEqualTo(128_000);
+        Track asked = renditions.audio("live/src_240p").get(0).track;
+        assertThat(asked.codec()).isEqualTo(Codec.AAC);
+        assertThat(asked.bitrate()).as("240p asks for 64k").isEqualTo(64_000);
+        assertThat(renditions.audio("live/src_240p").size()).as("about 2 s of 1024-sample frames at 48 kHz")
+                .isBetween(75, 100);
+        opus.forEach(MediaPacket::release);
+    }
+
+    @Test
     void aSourceSmallerThanTheLadderGetsOnlyTheRenditionsBelowIt() throws Exception {
         List<MediaPacket> small = MediaFile.read(MediaFile.make(dir, "small", "320x240", 1, 30, true, false));
         StreamTranscoder t = transcode(settings(60_000), List.of(small));
