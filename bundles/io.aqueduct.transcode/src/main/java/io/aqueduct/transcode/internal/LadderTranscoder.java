@@ -88,10 +88,12 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
     /** Null when the configuration was rejected. */
     private final TranscodeSettings settings;
     private final String problem;
+    /**
+     * The transcoder of each key's last publish, until its thread has finished: after the source ends it still
+     * transcodes what it has, and the next publish of the key waits for it.
+     */
     private final Map<StreamKey, StreamTranscoder> running = new ConcurrentHashMap<>();
-    /** The transcoder of each key's last publish, until the next one has waited for it. */
-    private final Map<StreamKey, StreamTranscoder> ending = new ConcurrentHashMap<>();
-    private volatile boolean active = true;
+    private boolean active = true; // guarded by this
 
     @Activate
     public LadderTranscoder(@Reference StreamHub hub, @Reference FfmpegRuntime ffmpeg, Config config) {
@@ -144,30 +146,20 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
 
     @Override
     public void streamStarted(StreamKey key) {
-        if (!active || settings == null || !key.app().equals(app) || RENDITION.matcher(key.name()).matches()) {
+        if (settings == null || !key.app().equals(app) || RENDITION.matcher(key.name()).matches()) {
             return;
         }
         synchronized (this) {
-            StreamTranscoder previous = running.remove(key);
-            if (previous != null) {
-                previous.stop();
-            } else {
-                previous = ending.remove(key);
+            if (!active) {
+                return;
             }
-            StreamTranscoder t = new StreamTranscoder(key, settings, hub, ffmpeg.capabilities(), previous);
+            // the previous publish's transcoder (if it is still finishing) is waited for, not stopped: it ends by
+            // itself, and a late end event of the previous publish cannot stop this one
+            StreamTranscoder previous = running.get(key);
+            StreamTranscoder t = new StreamTranscoder(key, settings, hub, ffmpeg.capabilities(), previous,
+                    done -> running.remove(key, done));
             running.put(key, t);
             t.start();
-        }
-    }
-
-    @Override
-    public void streamEnded(StreamKey key) {
-        synchronized (this) {
-            StreamTranscoder t = running.remove(key);
-            if (t != null) {
-                t.stop();
-                ending.put(key, t);
-            }
         }
     }
 
@@ -204,17 +196,15 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        active = false;
         List<StreamTranscoder> all;
         synchronized (this) {
+            active = false;
             all = new ArrayList<>(running.values());
-            all.addAll(ending.values());
-            running.clear();
-            ending.clear();
         }
         all.forEach(StreamTranscoder::stop);
+        long deadline = System.nanoTime() + 10_000_000_000L;
         for (StreamTranscoder t : all) {
-            if (!t.join(10_000)) {
+            if (!t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
                 LOG.warn("{}: the transcoder did not stop within 10 s", t.source());
             }
         }

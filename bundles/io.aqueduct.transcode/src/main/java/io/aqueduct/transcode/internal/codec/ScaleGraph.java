@@ -30,8 +30,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * One decoded picture in, one scaled picture per rendition out: an FFmpeg filter graph {@code buffer -> split ->
- * scale -> format} per rendition, or on the GPU {@code buffer -> split -> scale_cuda -> hwdownload -> format} (the
- * encoders read system memory). Built for the size and pixel format of the first frame it is given; a frame of
+ * scale -> format} per rendition, or on the GPU {@code buffer -> split -> scale_cuda -> hwdownload -> format=nv12 ->
+ * format} (the encoders read system memory; NV12, or planar 4:2:0 converted on the CPU for openh264). Built for the size and pixel format of the first frame it is given; a frame of
  * another size needs a new graph. Not thread-safe: one thread filters.
  */
 public final class ScaleGraph implements AutoCloseable {
@@ -47,12 +47,14 @@ public final class ScaleGraph implements AutoCloseable {
     /**
      * @param first a decoded frame: its size, pixel format and (for CUDA frames) hardware frames context
      * @param scaleFlags the software scaler's algorithm ({@code bicubic}, {@code bilinear}, ...)
+     * @param planar420 whether the encoders need planar 4:2:0 (openh264) even from the GPU, which gives NV12
      */
-    public ScaleGraph(AVFrame first, List<PlannedRendition> renditions, String scaleFlags) throws FfmpegException {
+    public ScaleGraph(AVFrame first, List<PlannedRendition> renditions, String scaleFlags, boolean planar420)
+            throws FfmpegException {
         width = first.width();
         height = first.height();
         gpu = first.format() == AV_PIX_FMT_CUDA;
-        outputFormat = gpu ? "nv12" : "yuv420p";
+        outputFormat = gpu && !planar420 ? "nv12" : "yuv420p";
         try {
             // allocated, given its parameters (with CUDA frames: the decoder's frames context), then initialised:
             // FFmpeg 8 refuses a hardware pixel format at initialisation without the frames context
@@ -80,6 +82,7 @@ public final class ScaleGraph implements AutoCloseable {
                 if (gpu) {
                     chain.add(new String[] {"scale_cuda", "w=" + r.width() + ":h=" + r.height()});
                     chain.add(new String[] {"hwdownload", null});
+                    chain.add(new String[] {"format", "pix_fmts=nv12"}); // what hwdownload gives NVDEC's frames
                 } else {
                     chain.add(new String[] {"scale", "w=" + r.width() + ":h=" + r.height() + ":flags=" + scaleFlags});
                 }

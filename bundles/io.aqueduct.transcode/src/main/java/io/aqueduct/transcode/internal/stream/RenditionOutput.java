@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
@@ -44,7 +45,7 @@ final class RenditionOutput {
     private final VideoEncoder encoder;
     private final BlockingQueue<Task> tasks = new ArrayBlockingQueue<>(4);
     private final Thread thread;
-    private volatile Exception failure;
+    private volatile Throwable failure;
 
     RenditionOutput(PlannedRendition plan, StreamKey key, Publication publication, VideoEncoder encoder) {
         this.plan = plan;
@@ -81,26 +82,39 @@ final class RenditionOutput {
                 }
                 try {
                     t.run();
-                } catch (FfmpegException | RuntimeException e) {
+                } catch (Throwable e) { // an Error too (out of direct memory): the stream thread must hear of it
                     failure = e;
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            failure = e;
+        } finally {
+            if (failure != null) {
+                List<Task> left = new ArrayList<>();
+                tasks.drainTo(left);
+                left.forEach(Task::discard);
+            }
         }
     }
 
+    /** Queues work; waits while the queue is full, as long as the encoder thread is there to empty it. */
     private void submit(Task t) throws FfmpegException {
-        Exception failed = failure;
-        if (failed != null) {
-            t.discard();
-            throw failed instanceof FfmpegException f ? f : new FfmpegException(key + ": " + failed);
-        }
         try {
-            tasks.put(t);
+            while (true) {
+                Throwable failed = failure;
+                if (failed != null || !thread.isAlive()) {
+                    t.discard();
+                    throw failed instanceof FfmpegException f ? f : new FfmpegException(key + ": the encoder thread "
+                            + "stopped: " + failed);
+                }
+                if (tasks.offer(t, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             t.discard();
+            throw new FfmpegException(key + ": interrupted");
         }
     }
 
@@ -154,12 +168,21 @@ final class RenditionOutput {
 
     /** Ends the rendition: what is queued is encoded and sent first (unless it failed), then the stream ends. */
     void close() {
-        try {
-            tasks.put(END);
-            thread.join();
-        } catch (InterruptedException e) {
+        // the encoder is freed only once its thread is gone, whatever happens meanwhile
+        boolean interrupted = false;
+        boolean ended = false;
+        while (thread.isAlive()) {
+            try {
+                if (!ended) {
+                    ended = tasks.offer(END, 100, TimeUnit.MILLISECONDS);
+                }
+                thread.join(100);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            thread.interrupt();
         }
         List<Task> left = new ArrayList<>();
         tasks.drainTo(left);

@@ -31,12 +31,17 @@ import io.aqueduct.transcode.internal.stream.TranscodeStatus.RenditionStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVBufferRef;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -62,6 +67,8 @@ public final class StreamTranscoder implements SubscriptionListener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTranscoder.class);
     private static final int VIDEO_TRACK = 0;
     private static final int AUDIO_TRACK = 1;
+    /** Packets taken from the hub and held here at most (about 2.5 s of 60 fps video with its audio). */
+    private static final int MAX_PENDING = 256;
     /** Video packets the frame rate is measured over before the encoders open. */
     private static final int FRAME_RATE_SAMPLE = 12;
     /** Audio is held at most this long waiting for video to catch up. */
@@ -75,7 +82,9 @@ public final class StreamTranscoder implements SubscriptionListener {
     private final TranscodeSettings settings;
     private final StreamHub hub;
     private final CompletionStage<FfmpegCapabilities> ffmpeg;
-    private final StreamTranscoder previous;
+    /** Cleared once waited for, so a chain of republishes does not keep every earlier transcoder. */
+    private StreamTranscoder previous;
+    private final Consumer<StreamTranscoder> onExit;
     private final Thread thread;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean stopped;
@@ -102,6 +111,8 @@ public final class StreamTranscoder implements SubscriptionListener {
     private long firstFrameNanos;
     /** Decode errors of the decoders and audio encoders closed before (a new configuration replaced them). */
     private long errorsBefore;
+    /** Audio packets that could not be re-encoded. */
+    private long audioFailures;
     /** The size and pixel format the outputs were opened for; 0 before the first frame. */
     private int openedWidth;
     private int openedHeight;
@@ -124,9 +135,11 @@ public final class StreamTranscoder implements SubscriptionListener {
     /**
      * @param previous the transcoder of this key's previous publish, still letting go of the rendition keys; this
      *     one waits for it before it publishes (null when there is none)
+     * @param onExit told when the thread has finished and freed everything
      */
     public StreamTranscoder(StreamKey source, TranscodeSettings settings, StreamHub hub,
-            CompletionStage<FfmpegCapabilities> ffmpeg, StreamTranscoder previous) {
+            CompletionStage<FfmpegCapabilities> ffmpeg, StreamTranscoder previous, Consumer<StreamTranscoder> onExit) {
+        this.onExit = onExit;
         this.source = source;
         this.settings = settings;
         this.hub = hub;
@@ -134,6 +147,11 @@ public final class StreamTranscoder implements SubscriptionListener {
         this.previous = previous;
         this.thread = new Thread(this::run, "aqueduct-transcode-" + source);
         thread.setDaemon(true);
+    }
+
+    public StreamTranscoder(StreamKey source, TranscodeSettings settings, StreamHub hub,
+            CompletionStage<FfmpegCapabilities> ffmpeg, StreamTranscoder previous) {
+        this(source, settings, hub, ffmpeg, previous, t -> { });
     }
 
     public StreamKey source() {
@@ -144,7 +162,10 @@ public final class StreamTranscoder implements SubscriptionListener {
         thread.start();
     }
 
-    /** Asks the thread to finish: it ends the renditions, frees FFmpeg's memory and leaves the stream. */
+    /**
+     * Asks the thread to finish now (the component goes away): it ends the renditions, frees FFmpeg's memory and
+     * leaves the stream. Not needed when the source ends: the transcoder then finishes what it has and ends itself.
+     */
     public void stop() {
         stopped = true;
         signal.release();
@@ -163,11 +184,11 @@ public final class StreamTranscoder implements SubscriptionListener {
 
     private void run() {
         try {
-            if (previous != null && !previous.join(PREVIOUS_JOIN_MILLIS)) {
-                LOG.warn("{}: the previous transcoder of this stream is still running; its renditions may be refused",
-                        source);
+            awaitPrevious();
+            FfmpegCapabilities capabilities = awaitFfmpeg();
+            if (capabilities == null) {
+                return;
             }
-            FfmpegCapabilities capabilities = ffmpeg.toCompletableFuture().get(5, TimeUnit.MINUTES);
             choosePath(capabilities);
             if (stopped) {
                 return;
@@ -190,7 +211,35 @@ public final class StreamTranscoder implements SubscriptionListener {
             LOG.error("{}: transcoding stopped: {}", source, message, e);
         } finally {
             release();
+            onExit.accept(this);
         }
+    }
+
+    /** Waits (while not stopped) for the previous transcoder of this key to let go of the rendition keys. */
+    private void awaitPrevious() throws InterruptedException {
+        StreamTranscoder p = previous;
+        previous = null;
+        long deadline = System.nanoTime() + PREVIOUS_JOIN_MILLIS * 1_000_000;
+        while (p != null && !stopped && !p.join(100)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("{}: the previous transcoder of this stream is still running; its renditions may be refused",
+                        source);
+                return;
+            }
+        }
+    }
+
+    /** FFmpeg's capabilities once it is loaded (the first start extracts the natives); null when stopped first. */
+    private FfmpegCapabilities awaitFfmpeg() throws InterruptedException, ExecutionException {
+        CompletableFuture<FfmpegCapabilities> f = ffmpeg.toCompletableFuture();
+        while (!stopped) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                state = "waiting for FFmpeg to load";
+            }
+        }
+        return null;
     }
 
     /** GPU or CPU, and which encoder. */
@@ -245,12 +294,21 @@ public final class StreamTranscoder implements SubscriptionListener {
         }
     }
 
+    /**
+     * Takes what the hub has queued, up to {@value #MAX_PENDING} packets held here: enough to see more than
+     * {@code maxLagMillis} ahead, and bounded, so a transcoder that cannot keep up leaves the rest in the hub, whose
+     * limit then skips it forward (counted).
+     */
     private void drain() {
-        int before = pending.size();
-        subscription.drainTo(pending, 512);
-        int i = 0;
-        for (MediaPacket p : pending) {
-            if (i++ >= before && p.mediaType() == MediaType.VIDEO) {
+        int room = MAX_PENDING - pending.size();
+        if (room <= 0) {
+            return;
+        }
+        int moved = subscription.drainTo(pending, room);
+        Iterator<MediaPacket> newest = pending.descendingIterator();
+        for (int i = 0; i < moved; i++) {
+            MediaPacket p = newest.next();
+            if (p.mediaType() == MediaType.VIDEO) {
                 newestVideoDts = Math.max(newestVideoDts, p.dts());
             }
         }
@@ -275,12 +333,18 @@ public final class StreamTranscoder implements SubscriptionListener {
         frameRate = measureFrameRate(startup);
         List<MediaPacket> held = new ArrayList<>(startup);
         startup.clear();
-        for (MediaPacket h : held) {
-            try {
-                decode(h);
-            } finally {
-                h.release();
+        int next = 0;
+        try {
+            while (next < held.size()) {
+                MediaPacket h = held.get(next++);
+                try {
+                    decode(h);
+                } finally {
+                    h.release();
+                }
             }
+        } finally {
+            held.subList(next, held.size()).forEach(MediaPacket::release);
         }
     }
 
@@ -308,7 +372,7 @@ public final class StreamTranscoder implements SubscriptionListener {
 
     private void countErrors() {
         long audio = audioEncoders.values().stream().mapToLong(AudioEncoder::errors).sum();
-        decodeErrors = errorsBefore + audio + (decoder == null ? 0 : decoder.errors());
+        decodeErrors = errorsBefore + audio + audioFailures + (decoder == null ? 0 : decoder.errors());
     }
 
     /** Common frame rates: a measured rate within 2 % of one is taken to be the nearest (timestamps in FLV are milliseconds). */
@@ -318,8 +382,10 @@ public final class StreamTranscoder implements SubscriptionListener {
     static AVRational measureFrameRate(List<MediaPacket> packets) {
         long[] dts = packets.stream().mapToLong(MediaPacket::dts).sorted().toArray();
         double fps = 30;
+        double spanMillis = 0;
         if (dts.length >= 2 && dts[dts.length - 1] > dts[0]) {
-            double measured = (dts.length - 1) * 1_000_000.0 / (dts[dts.length - 1] - dts[0]);
+            spanMillis = (dts[dts.length - 1] - dts[0]) / 1000.0;
+            double measured = (dts.length - 1) * 1000 / spanMillis;
             if (measured >= 1 && measured <= 240) {
                 fps = measured;
             }
@@ -332,6 +398,12 @@ public final class StreamTranscoder implements SubscriptionListener {
         }
         if (Math.abs(fps - nearest) / nearest >= 0.02) {
             return av_d2q(fps, 1001 * 240);
+        }
+        // millisecond timestamps (FLV) put a millisecond of doubt on each end of the span: over a short span that
+        // is more than 30 and 29.97 differ by, so the whole rate is taken when it lies within the doubt
+        double doubt = spanMillis > 0 ? 2 / spanMillis : 1;
+        if (Math.abs(fps - Math.rint(nearest)) / fps <= doubt) {
+            nearest = Math.rint(nearest);
         }
         return nearest == Math.rint(nearest) ? av_make_q((int) nearest, 1)
                 : av_make_q((int) Math.round(nearest * 1001 / 1000) * 1000, 1001);
@@ -365,8 +437,15 @@ public final class StreamTranscoder implements SubscriptionListener {
         for (int i = 0; i < outputs.size(); i++) {
             while (true) {
                 AVFrame scaled = av_frame_alloc();
-                if (!graph.pull(i, scaled)) {
-                    av_frame_free(scaled);
+                boolean pulled = false;
+                try {
+                    pulled = graph.pull(i, scaled);
+                } finally {
+                    if (!pulled) {
+                        av_frame_free(scaled);
+                    }
+                }
+                if (!pulled) {
                     break;
                 }
                 outputs.get(i).encode(scaled, key); // encoded on the rendition's thread, which frees it
@@ -398,7 +477,8 @@ public final class StreamTranscoder implements SubscriptionListener {
                     + "the ladder (" + settings.ladder() + "): it is served as it is";
             return;
         }
-        graph = new ScaleGraph(frame, plan, settings.scaleFlags());
+        // NV12 from the GPU where the encoder takes it; openh264 takes planar 4:2:0 only
+        graph = new ScaleGraph(frame, plan, settings.scaleFlags(), encoderName.equals("libopenh264"));
         List<String> refused = new ArrayList<>();
         for (PlannedRendition r : plan) {
             StreamKey key = StreamKey.of(source.app(), source.name() + r.rendition().suffix());
@@ -468,26 +548,46 @@ public final class StreamTranscoder implements SubscriptionListener {
 
     private void sendAudio(MediaPacket p) throws FfmpegException {
         Map<Long, List<MediaPacket>> encoded = new HashMap<>();
-        for (RenditionOutput o : outputs) {
-            long bitrate = o.plan().rendition().audioBitrate();
-            if (bitrate == 0 && !passesThrough(p.track())) {
-                bitrate = COPY_FALLBACK_BITRATE; // "copy" of audio the renditions' players may not take
+        try {
+            for (RenditionOutput o : outputs) {
+                long bitrate = o.plan().rendition().audioBitrate();
+                if (bitrate == 0 && !passesThrough(p.track())) {
+                    bitrate = COPY_FALLBACK_BITRATE; // "copy" of audio the renditions' players may not take
+                }
+                if (bitrate == 0) {
+                    o.send(p.retain());
+                    continue;
+                }
+                List<MediaPacket> packets = encoded.get(bitrate);
+                if (packets == null) {
+                    packets = new ArrayList<>();
+                    encoded.put(bitrate, packets);
+                    reencode(p, bitrate, packets);
+                }
+                for (MediaPacket e : packets) {
+                    o.send(e.retain());
+                }
             }
-            if (bitrate == 0) {
-                o.send(p.retain());
-                continue;
-            }
-            List<MediaPacket> packets = encoded.get(bitrate);
-            if (packets == null) {
-                packets = new ArrayList<>();
-                audioEncoder(p.track(), bitrate).encode(p, packets::add);
-                encoded.put(bitrate, packets);
-            }
-            for (MediaPacket e : packets) {
-                o.send(e.retain());
+        } finally {
+            encoded.values().forEach(list -> list.forEach(MediaPacket::release));
+        }
+    }
+
+    /**
+     * Re-encodes one audio packet into {@code out}. Audio trouble costs audio, not the ladder: a packet FFmpeg
+     * refuses, or an encoder that cannot be set up for this audio, is counted with the decode errors and the
+     * renditions go on without it.
+     */
+    private void reencode(MediaPacket p, long bitrate, List<MediaPacket> out) {
+        try {
+            audioEncoder(p.track(), bitrate).encode(p, out::add);
+        } catch (FfmpegException e) {
+            audioFailures++;
+            if (audioFailures == 1 || audioFailures % 1000 == 0) {
+                LOG.warn("{}: re-encoding audio to AAC {} kb/s: {} ({} packet(s) so far)", source, bitrate / 1000,
+                        e.getMessage(), audioFailures);
             }
         }
-        encoded.values().forEach(list -> list.forEach(MediaPacket::release));
     }
 
     /** Audio a rendition can carry as it is: AAC and MP3 (what RTMP and HLS players take); Opus is re-encoded. */
@@ -519,6 +619,22 @@ public final class StreamTranscoder implements SubscriptionListener {
             decoder.flush(this::frame);
         }
         releaseAudio(true);
+        for (Map.Entry<Long, AudioEncoder> e : audioEncoders.entrySet()) {
+            List<MediaPacket> tail = new ArrayList<>();
+            try {
+                e.getValue().flush(tail::add);
+                for (RenditionOutput o : outputs) {
+                    if (o.plan().rendition().audioBitrate() == e.getKey() || o.plan().rendition().audioBitrate() == 0
+                            && e.getKey() == COPY_FALLBACK_BITRATE) {
+                        for (MediaPacket t : tail) {
+                            o.send(t.retain());
+                        }
+                    }
+                }
+            } finally {
+                tail.forEach(MediaPacket::release);
+            }
+        }
         for (RenditionOutput o : outputs) {
             o.flush();
         }
@@ -526,7 +642,11 @@ public final class StreamTranscoder implements SubscriptionListener {
 
     private void closeOutputs() {
         for (RenditionOutput o : outputs) {
-            o.close();
+            try {
+                o.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing {}: {}", source, o.key(), e.toString());
+            }
         }
         outputs.clear();
         published = List.of();

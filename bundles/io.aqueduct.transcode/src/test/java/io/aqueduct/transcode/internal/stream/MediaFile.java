@@ -2,6 +2,7 @@ package io.aqueduct.transcode.internal.stream;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -50,7 +51,8 @@ public final class MediaFile {
     public static Path make(Path dir, String name, String size, double seconds, int gop, boolean video,
             String audioCodec) throws IOException, InterruptedException {
         boolean audio = audioCodec != null;
-        Path out = dir.resolve(name + (audio && !audioCodec.equals("aac") ? ".mkv" : ".flv"));
+        boolean flv = !audio || audioCodec.equals("aac") || audioCodec.equals("libmp3lame");
+        Path out = dir.resolve(name + (flv ? ".flv" : ".mkv"));
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
         if (video) {
             cmd.addAll(List.of("-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30:duration=" + seconds));
@@ -96,9 +98,12 @@ public final class MediaFile {
                 bases[i] = s.time_base();
                 if (c.codec_id() == AV_CODEC_ID_H264) {
                     tracks[i] = Track.video(0, Codec.H264).config(config).size(c.width(), c.height()).build();
-                } else if (c.codec_id() == AV_CODEC_ID_AAC || c.codec_id() == AV_CODEC_ID_OPUS) {
-                    tracks[i] = Track.audio(1, c.codec_id() == AV_CODEC_ID_AAC ? Codec.AAC : Codec.OPUS)
-                            .config(config).audio(c.sample_rate(), c.ch_layout().nb_channels()).build();
+                } else if (c.codec_id() == AV_CODEC_ID_AAC || c.codec_id() == AV_CODEC_ID_OPUS
+                        || c.codec_id() == AV_CODEC_ID_MP3) {
+                    Codec codec = c.codec_id() == AV_CODEC_ID_AAC ? Codec.AAC
+                            : c.codec_id() == AV_CODEC_ID_MP3 ? Codec.MP3 : Codec.OPUS;
+                    tracks[i] = Track.audio(1, codec).config(config).audio(c.sample_rate(),
+                            c.ch_layout().nb_channels()).build();
                 }
             }
             AVRational micros = av_make_q(1, 1_000_000);

@@ -160,6 +160,38 @@ class StreamTranscoderTest {
     }
 
     @Test
+    void mp3AudioIsReencodedFromWhatItsFramesSay() throws Exception {
+        // as RTMP ingest makes it: MP3 with no configuration, its rate and channels from the FLV flags
+        List<MediaPacket> mp3 = MediaFile.read(MediaFile.make(dir, "mp3", "640x360", 2, 30, true, "libmp3lame"));
+        List<MediaPacket> labelled = mp3.stream().map(p -> p.mediaType() != MediaType.AUDIO ? p
+                : MediaPacket.of(Track.audio(1, Codec.MP3).audio(44_100, 2).build(), p.dts(), p.pts(), true,
+                        p.content().retain())).toList();
+        StreamTranscoder t = transcode(settings(60_000), List.of(labelled));
+        System.out.println("mp3: " + t.status().describe());
+        Track audio = renditions.audio("live/src_240p").get(0).track;
+        assertThat(audio.codec()).isEqualTo(Codec.AAC);
+        int rate = mp3.stream().filter(p -> p.mediaType() == MediaType.AUDIO).findFirst().orElseThrow().track()
+                .sampleRate();
+        assertThat(audio.sampleRate()).as("the frames' rate").isEqualTo(rate);
+        assertThat(audio.channels()).as("the frames' channels (a mono tone), not the label's 2").isEqualTo(1);
+        assertThat(renditions.audio("live/src_240p").size()).as("2 s in 1024-sample frames")
+                .isBetween(rate * 2 / 1024 - 10, rate * 2 / 1024 + 3);
+        assertThat(t.status().decodeErrors()).isZero();
+        labelled.stream().filter(p -> p.mediaType() == MediaType.AUDIO).forEach(MediaPacket::release);
+        mp3.forEach(MediaPacket::release);
+    }
+
+    @Test
+    void renditionsSomeoneElsePublishesFailTheLadderWithTheReasonAndLeakNothing() throws Exception {
+        try (Publication squatter = hub.publish(StreamKey.of("live", "src_240p"))) {
+            StreamTranscoder t = transcode(settings(60_000), List.of(hd));
+            assertThat(t.status().state()).isEqualTo("failed");
+            assertThat(t.status().message()).contains("live/src_240p (someone else publishes it)");
+            assertThat(hub.stream(StreamKey.of("live", "src_720p"))).as("the others were ended again").isEmpty();
+        }
+    }
+
+    @Test
     void aSourceSmallerThanTheLadderGetsOnlyTheRenditionsBelowIt() throws Exception {
         List<MediaPacket> small = MediaFile.read(MediaFile.make(dir, "small", "320x240", 1, 30, true, false));
         StreamTranscoder t = transcode(settings(60_000), List.of(small));
@@ -250,7 +282,13 @@ class StreamTranscoderTest {
     void theFrameRateIsMeasuredFromMillisecondTimestampsAndRoundedToTheNearestCommonRate() {
         assertThat(rate(0, 33, 67, 100, 133, 167, 200, 233, 267, 300, 333, 367, 400)).isEqualTo("30/1");
         assertThat(rate(0, 42, 83, 125, 167, 209, 250)).isEqualTo("24/1");
-        assertThat(rate(0, 33, 67, 100, 133, 167, 200, 234, 267, 300, 334, 367, 401)).isEqualTo("30000/1001");
+        assertThat(rate(0, 33, 67, 100, 133, 167, 200, 234, 267, 300, 334, 367, 401)).as("12 frames: 30 or 29.97")
+                .isEqualTo("30/1");
+        long[] ntsc = new long[101];
+        for (int i = 0; i < ntsc.length; i++) {
+            ntsc[i] = Math.round(i * 1001 / 30.0);
+        }
+        assertThat(rate(ntsc)).as("100 frames of 29.97 fps").isEqualTo("30000/1001");
         assertThat(rate(0, 20, 40, 60)).isEqualTo("50/1");
         assertThat(rate(0, 100, 200)).isEqualTo("10/1");
         assertThat(rate(0)).as("one frame: a guess").isEqualTo("30/1");
