@@ -113,9 +113,7 @@ public final class StreamTranscoder implements SubscriptionListener {
     private long errorsBefore;
     /** Audio packets that could not be re-encoded. */
     private long audioFailures;
-    /** The size and pixel format the outputs were opened for; 0 before the first frame. */
-    private int openedWidth;
-    private int openedHeight;
+    /** The pixel format the outputs were opened for (their size: sourceWidth, sourceHeight); -1 before. */
     private int openedFormat = -1;
 
     // read by status()
@@ -416,7 +414,7 @@ public final class StreamTranscoder implements SubscriptionListener {
         keyframes.headSet(pts).clear();
         boolean drop = drops.remove(pts);
         drops.headSet(pts).clear();
-        if (frame.width() != openedWidth || frame.height() != openedHeight || frame.format() != openedFormat) {
+        if (frame.width() != sourceWidth || frame.height() != sourceHeight || frame.format() != openedFormat) {
             open(frame);
         }
         if (outputs.isEmpty()) {
@@ -467,8 +465,6 @@ public final class StreamTranscoder implements SubscriptionListener {
         closeOutputs();
         sourceWidth = frame.width();
         sourceHeight = frame.height();
-        openedWidth = frame.width();
-        openedHeight = frame.height();
         openedFormat = frame.format();
         List<PlannedRendition> plan = settings.ladder().plan(frame.width(), frame.height());
         if (plan.isEmpty()) {
@@ -550,10 +546,7 @@ public final class StreamTranscoder implements SubscriptionListener {
         Map<Long, List<MediaPacket>> encoded = new HashMap<>();
         try {
             for (RenditionOutput o : outputs) {
-                long bitrate = o.plan().rendition().audioBitrate();
-                if (bitrate == 0 && !passesThrough(p.track())) {
-                    bitrate = COPY_FALLBACK_BITRATE; // "copy" of audio the renditions' players may not take
-                }
+                long bitrate = audioBitrate(o, p.track());
                 if (bitrate == 0) {
                     o.send(p.retain());
                     continue;
@@ -590,6 +583,15 @@ public final class StreamTranscoder implements SubscriptionListener {
         }
     }
 
+    /**
+     * The AAC bitrate a rendition's audio is re-encoded to, or 0 to pass it through: the rendition's own, or for
+     * "copy" of audio the renditions' players may not take, {@value #COPY_FALLBACK_BITRATE}.
+     */
+    private static long audioBitrate(RenditionOutput o, Track audio) {
+        long bitrate = o.plan().rendition().audioBitrate();
+        return bitrate == 0 && !passesThrough(audio) ? COPY_FALLBACK_BITRATE : bitrate;
+    }
+
     /** Audio a rendition can carry as it is: AAC and MP3 (what RTMP and HLS players take); Opus is re-encoded. */
     static boolean passesThrough(Track audio) {
         return audio.codec() == Codec.AAC || audio.codec() == Codec.MP3;
@@ -624,8 +626,7 @@ public final class StreamTranscoder implements SubscriptionListener {
             try {
                 e.getValue().flush(tail::add);
                 for (RenditionOutput o : outputs) {
-                    if (o.plan().rendition().audioBitrate() == e.getKey() || o.plan().rendition().audioBitrate() == 0
-                            && e.getKey() == COPY_FALLBACK_BITRATE) {
+                    if (audioBitrate(o, e.getValue().sourceTrack()) == e.getKey()) {
                         for (MediaPacket t : tail) {
                             o.send(t.retain());
                         }
