@@ -92,7 +92,6 @@ public final class StreamTranscoder implements SubscriptionListener {
     // owned by the thread
     private Subscription subscription;
     private AVBufferRef cudaDevice;
-    private String softwareEncoder;
     private String encoderName;
     private final ArrayDeque<MediaPacket> pending = new ArrayDeque<>();
     private final List<MediaPacket> startup = new ArrayList<>();
@@ -246,14 +245,13 @@ public final class StreamTranscoder implements SubscriptionListener {
             throw new FfmpegException("the encoder " + settings.encoder() + " is not in this FFmpeg build (it has "
                     + c.encoders() + ")");
         }
-        softwareEncoder = settings.encoder();
-        encoderName = softwareEncoder;
+        encoderName = settings.encoder();
         if (settings.gpu() && c.cuda()) {
             AVBufferRef device = new AVBufferRef(null);
             int opened = av_hwdevice_ctx_create(device, AV_HWDEVICE_TYPE_CUDA, (String) null, (AVDictionary) null, 0);
             if (opened >= 0) {
                 cudaDevice = device;
-                encoderName = c.nvenc() ? "h264_nvenc" : softwareEncoder;
+                encoderName = c.nvenc() ? "h264_nvenc" : settings.encoder();
             } else {
                 LOG.warn("{}: the CUDA device did not open ({}); transcoding on the CPU", source,
                         FfmpegException.describe(opened));
