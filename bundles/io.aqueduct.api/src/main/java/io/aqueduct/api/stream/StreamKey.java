@@ -1,5 +1,6 @@
 package io.aqueduct.api.stream;
 
+import io.aqueduct.api.log.LogSafe;
 import java.util.regex.Pattern;
 
 /**
@@ -32,15 +33,16 @@ public final class StreamKey implements Comparable<StreamKey> {
     public static StreamKey parse(String key) {
         int slash = key == null ? -1 : key.indexOf('/');
         if (slash < 0 || key.indexOf('/', slash + 1) >= 0) {
-            throw new IllegalArgumentException("stream key must be <app>/<name>, got '" + key + "'");
+            throw new IllegalArgumentException("stream key must be <app>/<name>, got '" + LogSafe.value(key) + "'");
         }
         return of(key.substring(0, slash), key.substring(slash + 1));
     }
 
     private static void check(String what, String part) {
         if (part == null || !PART.matcher(part).matches() || part.equals(".") || part.equals("..")) {
-            throw new IllegalArgumentException(what + " '" + part + "' is not valid: use 1 to " + MAX_PART_LENGTH
-                    + " letters, digits, '.', '_', '~' or '-'");
+            // the message reaches logs and clients: the part is escaped and cut (it may be megabytes)
+            throw new IllegalArgumentException(what + " '" + LogSafe.value(part) + "' is not valid: use 1 to "
+                    + MAX_PART_LENGTH + " letters, digits, '.', '_', '~' or '-'");
         }
     }
 

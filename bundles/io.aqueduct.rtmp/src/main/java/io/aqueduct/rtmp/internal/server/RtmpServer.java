@@ -7,6 +7,7 @@ import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.config.Settings;
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
+import io.aqueduct.api.log.RateLimitedLog;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
@@ -29,6 +30,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,6 +113,10 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
     private final Map<StreamKey, Map<String, Object>> metadata = new ConcurrentHashMap<>();
     /** Players per stream key; a key leaves when its last player does. */
     private final Map<StreamKey, Integer> players = new ConcurrentHashMap<>();
+    /** The sessions' per-connection lines: a flood of connections costs a few lines and a summary. */
+    private final RateLimitedLog connectionLog = new RateLimitedLog(LoggerFactory.getLogger(RtmpSession.class),
+            "RTMP connection events", 50, Duration.ofSeconds(10), System::nanoTime,
+            (task, nanos) -> GlobalEventExecutor.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS));
 
     @Activate
     public RtmpServer(@Reference StreamHub hub) {
@@ -265,6 +271,10 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
 
     SharedFrames frames() {
         return frames;
+    }
+
+    RateLimitedLog connectionLog() {
+        return connectionLog;
     }
 
     /** How long a woken player waits before writing what it has, in milliseconds. */

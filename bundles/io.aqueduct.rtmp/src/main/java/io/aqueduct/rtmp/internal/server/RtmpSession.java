@@ -1,6 +1,7 @@
 package io.aqueduct.rtmp.internal.server;
 
 import io.aqueduct.api.access.AccessRequest;
+import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
@@ -276,7 +277,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         }
         mapper = new FlvToMedia();
         started = true;
-        LOG.info("RTMP {} publishes {}", remote(), stream.key());
+        server.connectionLog().info("RTMP {} publishes {}", remote(), stream.key());
         ctx.write(UserControlEvent.streamBegin(streamId).toMessage());
         ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Publish.Start",
                 stream.key() + " is now published."));
@@ -330,7 +331,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         started = true;
         sentVideo = null;
         sentAudio = null;
-        LOG.info("RTMP {} plays {}", remote(), stream.key());
+        server.connectionLog().info("RTMP {} plays {}", remote(), stream.key());
         ctx.write(UserControlEvent.streamBegin(streamId).toMessage());
         ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Reset", "Playing and resetting " + playing + "."));
         ctx.write(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Start", "Started playing " + playing + "."));
@@ -450,7 +451,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "status", "NetStream.Play.Stop",
                     "Stopped playing " + key + "."));
         } else {
-            LOG.info("RTMP {} stops playing {}: {}", remote(), key, reason);
+            server.connectionLog().info("RTMP {} stops playing {}: {}", remote(), key, reason);
             fail(streamId, "NetStream.Play.Failed", "playback of " + key + " ended: " + reason);
         }
     }
@@ -483,9 +484,9 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         if (cause instanceof IOException) {
-            LOG.debug("RTMP {} closed: {}", remote(), reason); // the peer went away: an ordinary end
+            LOG.debug("RTMP {} closed: {}", remote(), LogSafe.text(reason)); // the peer went away: an ordinary end
         } else {
-            LOG.info("RTMP {} closed: {}", remote(), reason);
+            server.connectionLog().info("RTMP {} closed: {}", remote(), LogSafe.text(reason));
         }
         ctx.close();
     }
@@ -494,7 +495,7 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         publishGeneration++;
         admitting = false;
         if (publication != null) {
-            LOG.info("RTMP {} stops publishing {}", remote(), publication.key());
+            server.connectionLog().info("RTMP {} stops publishing {}", remote(), publication.key());
             server.setMetadata(publication.key(), null);
             publication.close();
             publication = null;
@@ -526,14 +527,14 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
 
     /** Tells the client why on its NetStream, then closes the connection. */
     private void fail(int streamId, String code, String description) {
-        LOG.info("RTMP {} refused: {} ({})", remote(), description, code);
+        server.connectionLog().info("RTMP {} refused: {} ({})", remote(), LogSafe.text(description), code);
         ctx.writeAndFlush(RtmpCommands.onStatus(alloc(), streamId, "error", code, description))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Closes a connection that broke the protocol, saying why in the log. */
     private void refuse(String reason) {
-        LOG.info("RTMP {} closed: {}", remote(), reason);
+        server.connectionLog().info("RTMP {} closed: {}", remote(), LogSafe.text(reason));
         ctx.close();
     }
 

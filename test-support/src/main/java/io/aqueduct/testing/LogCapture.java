@@ -1,4 +1,4 @@
-package io.aqueduct.edge.internal.testing;
+package io.aqueduct.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Copies what slf4j-simple writes (it looks {@code System.err} up for every line) while open, and still shows it.
+ * Copies what slf4j-simple writes (it looks {@code System.err} up for every line) while open, and still shows it;
+ * for tests that check what a component logs.
  */
 public final class LogCapture implements AutoCloseable {
     private final PrintStream original = System.err;
