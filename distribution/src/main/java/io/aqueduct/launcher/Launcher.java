@@ -1,7 +1,6 @@
 package io.aqueduct.launcher;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -62,12 +61,13 @@ public final class Launcher {
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("aqueduct.home", ".")).toAbsolutePath().normalize();
-        String tee = System.getProperty("aqueduct.log.tee");
-        if (tee != null) {
-            teeOutput(Path.of(tee));
-        }
         int status;
         try {
+            loadSystemProperties(home); // first: they hold the log's rotation settings
+            String log = System.getProperty("aqueduct.log.tee");
+            if (log != null) {
+                logTo(Path.of(log), !"false".equals(System.getProperty("aqueduct.log.console")));
+            }
             status = new Launcher(home, System.out).run();
         } catch (Exception e) {
             System.err.println("Aqueduct failed to start: " + e);
@@ -80,7 +80,6 @@ public final class Launcher {
     }
 
     private int run() throws Exception {
-        loadSystemProperties(home.resolve("conf/system.properties"));
         Map<String, String> props = frameworkProperties();
 
         HttpEndpoint http = HttpEndpoint.read(home);
@@ -286,7 +285,8 @@ public final class Launcher {
                 .orElse(-1L);
     }
 
-    private void loadSystemProperties(Path file) throws IOException {
+    private static void loadSystemProperties(Path home) throws IOException {
+        Path file = home.resolve("conf/system.properties");
         if (!Files.exists(file)) {
             return;
         }
@@ -302,12 +302,15 @@ public final class Launcher {
         }
     }
 
-    /** {@code bin/aqueduct run}: everything printed goes to the terminal and is appended to the log. */
-    private static void teeOutput(Path log) throws IOException {
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        OutputStream file = new FileOutputStream(log.toFile(), true);
-        System.setOut(new PrintStream(new Tee(System.out, file), true));
-        System.setErr(new PrintStream(new Tee(System.err, file), true));
+    /**
+     * Everything printed (slf4j-simple writes to standard error) is appended to the log, which rotates by size
+     * ({@link RotatingLogFile}): {@code bin/aqueduct run} also shows it on the terminal ({@code console}), a node
+     * started in the background writes it to the log only.
+     */
+    private static void logTo(Path log, boolean console) throws IOException {
+        OutputStream file = RotatingLogFile.fromSystemProperties(log);
+        System.setOut(new PrintStream(console ? new Tee(System.out, file) : file, true));
+        System.setErr(new PrintStream(console ? new Tee(System.err, file) : file, true));
     }
 
     private static void removePidFile() {
