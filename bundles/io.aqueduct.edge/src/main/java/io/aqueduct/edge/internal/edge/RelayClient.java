@@ -1,5 +1,6 @@
 package io.aqueduct.edge.internal.edge;
 
+import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.StreamKey;
@@ -422,7 +423,7 @@ public final class RelayClient implements AutoCloseable {
         }
         byKey.remove(u.key, u);
         if (!u.cancelled) {
-            LOG.info("relayed stream {} from {} ended: {}", u.key, origin, f.reason());
+            LOG.info("relayed stream {} from {} ended: {}", u.key, origin, LogSafe.text(f.reason()));
             for (RelaySubscription s : List.copyOf(u.subscribers)) {
                 call(s, () -> s.handler.end(f.reason()));
             }
@@ -456,7 +457,7 @@ public final class RelayClient implements AutoCloseable {
     }
 
     private void protocolError(String what) {
-        LOG.warn("relay connection to {} (origin {}) closed: {}", origin, originId, what);
+        LOG.warn("relay connection to {} (origin {}) closed: {}", origin, LogSafe.value(originId), LogSafe.text(what));
         lose("protocol error: " + what);
         channel.close();
     }
@@ -491,7 +492,8 @@ public final class RelayClient implements AutoCloseable {
             }
         }
         if (welcomed && !closedByEdge) {
-            LOG.warn("relay connection to {} (origin {}) lost: {}", origin, originId, reason);
+            LOG.warn("relay connection to {} (origin {}) lost: {}", origin, LogSafe.value(originId),
+                    LogSafe.text(reason));
             try {
                 listener.connectionLost(this, reason);
             } catch (RuntimeException e) {
@@ -531,14 +533,14 @@ public final class RelayClient implements AutoCloseable {
                 if (frame instanceof RelayFrame.Welcome w) {
                     welcomed = true;
                     originId = w.originId();
-                    LOG.info("relay connection to {}: origin {}", origin, originId);
+                    LOG.info("relay connection to {}: origin {}", origin, LogSafe.value(originId));
                     for (Upstream u : byKey.values()) {
                         request(u); // subscribed while the HELLO was on its way
                     }
                     connected.complete(RelayClient.this);
                 } else if (frame instanceof RelayFrame.Refused r) {
                     refusal = r.reason();
-                    LOG.warn("relay connection to {} refused: {}", origin, refusal);
+                    LOG.warn("relay connection to {} refused: {}", origin, LogSafe.text(refusal));
                     fail("refused by the origin: " + refusal);
                 } else {
                     ReferenceCountUtil.release(msg);
@@ -559,7 +561,8 @@ public final class RelayClient implements AutoCloseable {
             } else if (frame instanceof RelayFrame.NotFound n) {
                 notFound(n);
             } else if (frame instanceof RelayFrame.Refused r) {
-                LOG.warn("relay connection to {} (origin {}) refused: {}", origin, originId, r.reason());
+                LOG.warn("relay connection to {} (origin {}) refused: {}", origin, LogSafe.value(originId),
+                        LogSafe.text(r.reason()));
                 fail("refused by the origin: " + r.reason());
             } else {
                 protocolError("a second " + frame.type());

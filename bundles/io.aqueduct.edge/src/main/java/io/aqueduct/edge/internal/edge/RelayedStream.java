@@ -1,5 +1,6 @@
 package io.aqueduct.edge.internal.edge;
 
+import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.Publication;
@@ -207,21 +208,23 @@ public final class RelayedStream implements AutoCloseable {
             interrupted = false;
             long ms = (nanoClock.getAsLong() - interruptedNanos) / 1_000_000;
             LOG.info("relaying {} again, from origin {} ({}), {} ms after the interruption", key,
-                    u.client.originId(), u.client.origin(), ms);
+                    LogSafe.value(u.client.originId()), u.client.origin(), ms);
             return;
         }
         originId = u.client.originId();
         try {
             publication = hub.publish(key);
         } catch (StreamAlreadyLiveException e) {
-            LOG.warn("cannot republish {} from origin {}: {}", key, originId, e.getMessage());
+            LOG.warn("cannot republish {} from origin {}: {}", key, LogSafe.value(originId),
+                    LogSafe.text(e.getMessage()));
             u.subscription.close();
             finish("already live on this edge");
             return;
         }
         announcedTracks = tracks.size();
         live = true;
-        LOG.info("relaying {} from origin {} ({}) with tracks {}", key, originId, u.client.origin(), tracks);
+        LOG.info("relaying {} from origin {} ({}) with tracks {}", key, LogSafe.value(originId), u.client.origin(),
+                tracks);
     }
 
     private synchronized void received(Upstream u, MediaPacket packet) {
@@ -274,7 +277,8 @@ public final class RelayedStream implements AutoCloseable {
             if (!interrupted) {
                 interruptedNanos = nanoClock.getAsLong();
                 interrupted = true;
-                LOG.info("relayed stream {} interrupted ({}): its viewers wait while it is looked for", key, reason);
+                LOG.info("relayed stream {} interrupted ({}): its viewers wait while it is looked for", key,
+                        LogSafe.text(reason));
             }
             upstream = null;
             onInterrupted.accept(reason);
@@ -305,7 +309,7 @@ public final class RelayedStream implements AutoCloseable {
         finished = true;
         upstream = null;
         closePublication();
-        LOG.info("relayed stream {} ends: {}", key, reason);
+        LOG.info("relayed stream {} ends: {}", key, LogSafe.text(reason));
         onEnd.accept(reason);
     }
 

@@ -1,5 +1,6 @@
 package io.aqueduct.edge.internal.node;
 
+import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.access.AccessRequest;
 import io.aqueduct.api.access.StreamAccessPolicy;
 import io.aqueduct.api.cluster.ClusterNode;
@@ -245,12 +246,12 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
         }
         if (p.interruption == null) {
             LOG.warn("Relayed stream {} lost origin {} ({}); its viewers wait up to {} ms while it is looked for",
-                    p.key, p.origin, reason, settings.failoverGraceMillis());
+                    p.key, p.origin, LogSafe.text(reason), settings.failoverGraceMillis());
         }
         p.interruption = reason;
         long waited = s.interruptedMillis();
         if (waited >= settings.failoverGraceMillis()) {
-            LOG.warn("Giving up {} after {} ms without an origin: {}", p.key, waited, reason);
+            LOG.warn("Giving up {} after {} ms without an origin: {}", p.key, waited, LogSafe.text(reason));
             pulls.remove(p.key, p);
             s.close();
             p.ready.complete(reason);
@@ -290,7 +291,7 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
             String token = RelayToken.issue(cluster.secret(), node.nodeId(), Instant.now());
             CompletableFuture<RelayClient> connecting = RelayClient.connect(group, host, port, node.nodeId(), token,
                     (c, reason) -> {
-                        LOG.warn("Relay connection to origin {} lost: {}", where, reason);
+                        LOG.warn("Relay connection to origin {} lost: {}", where, LogSafe.text(reason));
                         origins.computeIfPresent(where, (w, f) -> f.isDone() && !f.isCompletedExceptionally()
                                 && f.join() == c ? null : f);
                     });
@@ -306,7 +307,7 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     private void fail(Pull p, String reason) {
         pulls.remove(p.key, p);
         if (p.ready.complete(reason)) {
-            LOG.info("Cannot bring {} to this edge: {}", p.key, reason);
+            LOG.info("Cannot bring {} to this edge: {}", p.key, LogSafe.text(reason));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.aqueduct.edge.internal.origin;
 
+import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.EndReason;
@@ -91,7 +92,8 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         long hello = server.timing().helloTimeout().toMillis();
         helloTimer = ctx.executor().schedule(() -> {
             if (!welcomed && !refused) {
-                LOG.info("relay connection from {} closed: no HELLO within {} ms", remote(), hello);
+                server.connectionLog().info("relay connection from {} closed: no HELLO within {} ms", remote(),
+                        hello);
                 ctx.close();
             }
         }, hello, TimeUnit.MILLISECONDS);
@@ -138,7 +140,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         long ping = server.timing().pingInterval().toMillis();
         pingTimer = ctx.executor().scheduleAtFixedRate(this::ping, ping, ping, TimeUnit.MILLISECONDS);
         server.welcomed(this);
-        LOG.info("relay connection from {}: edge {}", remote(), edgeId);
+        server.connectionLog().info("relay connection from {}: edge {}", remote(), LogSafe.value(edgeId));
         ctx.writeAndFlush(new RelayFrame.Welcome(RelayProtocol.VERSION, server.nodeId()));
     }
 
@@ -146,7 +148,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
     private void refuse(String reason) {
         refused = true;
         server.countRefused();
-        LOG.warn("relay connection from {} refused: {}", remote(), reason);
+        server.connectionLog().warn("relay connection from {} refused: {}", remote(), LogSafe.text(reason));
         ctx.writeAndFlush(new RelayFrame.Refused(reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -154,7 +156,8 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         long silent = activity.silentNanos();
         long limit = server.timing().readTimeout().toNanos();
         if (silent > limit) {
-            LOG.info("relay connection from {} (edge {}) closed: nothing received for {} ms", remote(), edgeId,
+            server.connectionLog().info("relay connection from {} (edge {}) closed: nothing received for {} ms",
+                    remote(), LogSafe.value(edgeId),
                     TimeUnit.NANOSECONDS.toMillis(silent));
             ctx.close();
             return;
@@ -172,7 +175,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         Optional<Subscription> subscription = server.hub().subscribe(key, RelayServer.SUBSCRIPTION_OPTIONS,
                 s -> scheduleDrain());
         if (subscription.isEmpty()) {
-            LOG.debug("relay connection from {} (edge {}): {} is not live", remote(), edgeId, key);
+            LOG.debug("relay connection from {} (edge {}): {} is not live", remote(), LogSafe.value(edgeId), key);
             ctx.writeAndFlush(new RelayFrame.NotFound(request.requestId(), key, key + " is not live on origin "
                     + server.nodeId()));
             return;
@@ -188,7 +191,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
                 out.sent.put(t.id(), t);
             }
         }
-        LOG.info("relay connection from {} (edge {}): relaying {} as stream {}", remote(), edgeId, key,
+        LOG.info("relay connection from {} (edge {}): relaying {} as stream {}", remote(), LogSafe.value(edgeId), key,
                 out.streamId);
         ctx.write(new RelayFrame.Stream(request.requestId(), out.streamId, key, tracks.size()));
         tracks.forEach(ctx::write);
@@ -243,7 +246,8 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
             if (out.subscription.isEnded()) {
                 streams.remove(out.streamId);
                 String reason = reason(out.subscription.endReason());
-                LOG.info("relay connection from {} (edge {}): {} ended ({})", remote(), edgeId, out.key, reason);
+                LOG.info("relay connection from {} (edge {}): {} ended ({})", remote(), LogSafe.value(edgeId), out.key,
+                        reason);
                 close(out);
                 ctx.write(new RelayFrame.End(out.streamId, reason));
             }
@@ -291,7 +295,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
     private void unrelayable(Outbound out, String why) {
         if (!out.warnedUnrelayable) {
             out.warnedUnrelayable = true;
-            LOG.warn("relay of {} to edge {}: {}; dropping such packets", out.key, edgeId, why);
+            LOG.warn("relay of {} to edge {}: {}; dropping such packets", out.key, LogSafe.value(edgeId), why);
         }
     }
 
@@ -332,7 +336,8 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         streams.clear();
         if (welcomed) {
             server.closed(this);
-            LOG.info("relay connection from {} (edge {}) closed after {} packets", remote(), edgeId, packetsSent);
+            server.connectionLog().info("relay connection from {} (edge {}) closed after {} packets", remote(),
+                    LogSafe.value(edgeId), packetsSent);
         }
         ctx.fireChannelInactive();
     }
@@ -349,9 +354,10 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         }
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         if (cause instanceof IOException) {
-            LOG.debug("relay connection from {} (edge {}) closed: {}", remote(), edgeId, reason);
+            LOG.debug("relay connection from {} (edge {}) closed: {}", remote(), LogSafe.value(edgeId),
+                    LogSafe.text(reason));
         } else {
-            LOG.warn("relay connection from {} (edge {}) failed", remote(), edgeId, cause);
+            LOG.warn("relay connection from {} (edge {}) failed", remote(), LogSafe.value(edgeId), cause);
         }
         ctx.close();
     }

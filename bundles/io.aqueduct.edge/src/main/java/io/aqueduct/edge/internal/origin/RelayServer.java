@@ -1,5 +1,6 @@
 package io.aqueduct.edge.internal.origin;
 
+import io.aqueduct.api.log.RateLimitedLog;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.SubscriptionOptions;
 import io.aqueduct.edge.internal.token.RelayToken;
@@ -89,6 +90,10 @@ public final class RelayServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong payloadBytesSent = new AtomicLong();
+    /** The connections' per-connection lines: a flood of connections costs a few lines and a summary. */
+    private final RateLimitedLog connectionLog = new RateLimitedLog(LoggerFactory.getLogger(EdgeConnection.class),
+            "relay connection events", 50, Duration.ofSeconds(10), System::nanoTime,
+            (task, nanos) -> GlobalEventExecutor.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS));
     private Channel listener;
     private volatile InetSocketAddress localAddress;
     private volatile String bindProblem = "not listening";
@@ -232,6 +237,10 @@ public final class RelayServer implements AutoCloseable {
 
     Timing timing() {
         return timing;
+    }
+
+    RateLimitedLog connectionLog() {
+        return connectionLog;
     }
 
     void welcomed(EdgeConnection c) {
