@@ -64,11 +64,12 @@ public final class Launcher {
         int status;
         try {
             loadSystemProperties(home); // first: they hold the log's rotation settings
+            PrintStream out = System.out;
             String log = System.getProperty("aqueduct.log.tee");
             if (log != null) {
-                logTo(Path.of(log), !"false".equals(System.getProperty("aqueduct.log.console")));
+                out = logTo(Path.of(log), !"false".equals(System.getProperty("aqueduct.log.console")));
             }
-            status = new Launcher(home, System.out).run();
+            status = new Launcher(home, out).run();
         } catch (Exception e) {
             System.err.println("Aqueduct failed to start: " + e);
             e.printStackTrace();
@@ -306,11 +307,16 @@ public final class Launcher {
      * Everything printed (slf4j-simple writes to standard error) is appended to the log, which rotates by size
      * ({@link RotatingLogFile}): {@code bin/aqueduct run} also shows it on the terminal ({@code console}), a node
      * started in the background writes it to the log only.
+     *
+     * @return where the launcher's own lines go (the started line): the log, and standard output too, where
+     *         {@code bin/aqueduct start} looks for them (its output file holds this start's lines only)
      */
-    private static void logTo(Path log, boolean console) throws IOException {
+    private static PrintStream logTo(Path log, boolean console) throws IOException {
+        PrintStream standardOut = System.out;
         OutputStream file = RotatingLogFile.fromSystemProperties(log);
         System.setOut(new PrintStream(console ? new Tee(System.out, file) : file, true));
         System.setErr(new PrintStream(console ? new Tee(System.err, file) : file, true));
+        return console ? System.out : new PrintStream(new Tee(standardOut, file), true);
     }
 
     private static void removePidFile() {
