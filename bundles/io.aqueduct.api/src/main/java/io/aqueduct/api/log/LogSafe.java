@@ -55,7 +55,7 @@ public final class LogSafe {
             int before = out.length();
             char c = s.charAt(i);
             int consumed = 1;
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            if (isPairAt(s, i)) {
                 out.append(c).append(s.charAt(i + 1));
                 consumed = 2;
             } else if (needsEscape(c)) {
@@ -78,16 +78,18 @@ public final class LogSafe {
     private static boolean isSafe(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return false;
-                }
+            if (isPairAt(s, i)) {
                 i++;
             } else if (needsEscape(c)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether a surrogate pair (one character beyond the BMP, such as an emoji) starts at index i. */
+    private static boolean isPairAt(String s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
 
     /** Whether a character that is not part of a surrogate pair must be escaped. */
