@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aqueduct.testing.RawRtmp;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +62,12 @@ class NodeLogIT {
     @Order(1)
     void aLineBreakInAStreamNameCannotForgeALine() throws Exception {
         String name = "cam\nINFO io.aqueduct.rtmp.internal.server.RtmpSession - RTMP /10.6.6.6:1 publishes live/cam";
-        try (Socket s = handshake()) {
+        try (Socket s = RawRtmp.connect(node.rtmpPort())) {
             OutputStream out = s.getOutputStream();
             out.write(command(0, amf("connect", 1.0, new String[] {"app", "live", "tcUrl", node.rtmpUrl("live")})));
             out.write(command(1, amf("publish", 2.0, null, name, "live")));
             out.flush();
-            drainUntilClosed(s.getInputStream());
+            RawRtmp.readUntilClosed(s.getInputStream());
         }
         Appliance.await(Duration.ofSeconds(20), "the refusal is logged",
                 () -> allLines().stream().anyMatch(l -> l.contains("refused: stream name 'cam\\nINFO io.aqueduct")));
@@ -91,7 +90,7 @@ class NodeLogIT {
             // the node closes each after 15 s without a publish or play
             for (Socket s : idle) {
                 s.setSoTimeout(40_000);
-                drainUntilClosed(s.getInputStream());
+                RawRtmp.readUntilClosed(s.getInputStream());
             }
         } finally {
             for (Socket s : idle) {
@@ -125,10 +124,10 @@ class NodeLogIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!smallerThan(logs.resolve("aqueduct.log.1"), 4096) || !smallerThan(logs.resolve("aqueduct.log.2"), 4096)) {
             assertTrue(System.nanoTime() < deadline, "the log rotates at 2 KB");
-            try (Socket s = handshake()) {
+            try (Socket s = RawRtmp.connect(node.rtmpPort())) {
                 s.getOutputStream().write(command(0, amf("connect", 1.0, new String[] {"app", "live"})));
                 s.getOutputStream().write(command(1, amf("publish", 2.0, null, "not a valid name", "live")));
-                drainUntilClosed(s.getInputStream());
+                RawRtmp.readUntilClosed(s.getInputStream());
             }
         }
         List<String> names;
@@ -188,31 +187,10 @@ class NodeLogIT {
         return n;
     }
 
-    /** A connection after the plain handshake (C2 echoes S1). */
-    private Socket handshake() throws IOException {
-        Socket s = new Socket("127.0.0.1", node.rtmpPort());
-        s.setSoTimeout(10_000);
-        byte[] c0c1 = new byte[1 + 1536];
-        c0c1[0] = 3;
-        s.getOutputStream().write(c0c1);
-        byte[] s0s1s2 = new byte[1 + 1536 + 1536];
-        new DataInputStream(s.getInputStream()).readFully(s0s1s2);
-        s.getOutputStream().write(s0s1s2, 1, 1536);
-        return s;
-    }
-
     /** One AMF0 command message in one chunk (chunk stream 3, at most the default 128 bytes). */
-    private static byte[] command(int messageStreamId, byte[] body) throws IOException {
+    private static byte[] command(int messageStreamId, byte[] body) {
         assertTrue(body.length <= 128, "fits the default chunk size");
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(chunk);
-        out.writeByte(3);
-        out.write(new byte[] {0, 0, 0}); // timestamp
-        out.write(new byte[] {0, (byte) (body.length >> 8), (byte) body.length});
-        out.writeByte(20); // AMF0 command
-        out.writeInt(Integer.reverseBytes(messageStreamId));
-        out.write(body);
-        return chunk.toByteArray();
+        return RawRtmp.chunk(3, 20, messageStreamId, body);
     }
 
     /** AMF0 values: strings, numbers, null, and an object written as its key/value pairs. */
@@ -239,15 +217,5 @@ class NodeLogIT {
             }
         }
         return bytes.toByteArray();
-    }
-
-    private static void drainUntilClosed(InputStream in) {
-        try {
-            while (in.read() >= 0) {
-                // what the server sends until it closes
-            }
-        } catch (IOException reset) {
-            // closed with a reset, or the socket timeout (the assertions on the log say what went wrong)
-        }
     }
 }

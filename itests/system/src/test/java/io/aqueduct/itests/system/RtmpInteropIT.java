@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInputStream;
+import io.aqueduct.testing.RawRtmp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,12 +203,7 @@ class RtmpInteropIT {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             if (handshake) {
-                byte[] c0c1 = new byte[1 + 1536];
-                c0c1[0] = 3;
-                out.write(c0c1);
-                byte[] s0s1s2 = new byte[1 + 1536 + 1536];
-                new DataInputStream(in).readFully(s0s1s2);
-                out.write(s0s1s2, 1, 1536); // C2 echoes S1
+                RawRtmp.handshake(s);
             }
             try {
                 out.write(bytes);

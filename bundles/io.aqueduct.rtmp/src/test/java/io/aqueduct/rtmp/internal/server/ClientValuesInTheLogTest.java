@@ -6,11 +6,11 @@ import io.aqueduct.core.internal.hub.DefaultStreamHub;
 import io.aqueduct.rtmp.internal.amf0.Amf0Writer;
 import io.aqueduct.rtmp.internal.chunk.RtmpConstants;
 import io.aqueduct.testing.LogCapture;
+import io.aqueduct.testing.RawRtmp;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -77,39 +77,25 @@ class ClientValuesInTheLogTest {
 
     /** The plain handshake, connect(app), then publish(name) on stream 1, in one chunk each. */
     private void publish(String app, String name) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
+        try (Socket s = RawRtmp.connect(port)) {
             OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] c0c1 = new byte[1 + 1536];
-            c0c1[0] = 3;
-            out.write(c0c1);
-            byte[] s0s1s2 = new byte[1 + 1536 + 1536];
-            new DataInputStream(in).readFully(s0s1s2);
-            out.write(s0s1s2, 1, 1536); // C2 echoes S1
-
-            ByteBuf chunkSize = Unpooled.buffer().writeInt(8 << 20);
+            out.write(RawRtmp.chunk(2, RtmpConstants.TYPE_SET_CHUNK_SIZE, 0, bytes(Unpooled.buffer().writeInt(8 << 20))));
             ByteBuf connect = Unpooled.buffer();
             Amf0Writer.writeAll(connect, "connect", 1.0, Map.of("app", app, "tcUrl", "rtmp://127.0.0.1/live"));
+            out.write(RawRtmp.chunk(3, RtmpConstants.TYPE_COMMAND_AMF0, 0, bytes(connect)));
             ByteBuf publish = Unpooled.buffer();
             Amf0Writer.writeAll(publish, "publish", 2.0, null, name, "live");
-            for (ByteBuf m : new ByteBuf[] {chunkSize, connect, publish}) {
-                int type = m == chunkSize ? RtmpConstants.TYPE_SET_CHUNK_SIZE : RtmpConstants.TYPE_COMMAND_AMF0;
-                ByteBuf chunk = Unpooled.buffer(12 + m.readableBytes());
-                chunk.writeByte(m == chunkSize ? 2 : 3).writeMedium(0).writeMedium(m.readableBytes()).writeByte(type)
-                        .writeIntLE(m == publish ? 1 : 0).writeBytes(m);
-                out.write(chunk.array(), chunk.arrayOffset(), chunk.readableBytes());
-                m.release();
-                chunk.release();
-            }
+            out.write(RawRtmp.chunk(3, RtmpConstants.TYPE_COMMAND_AMF0, 1, bytes(publish)));
             out.flush();
-            try {
-                while (in.read() >= 0) {
-                    // the answers, then the server closes the refused connection
-                }
-            } catch (IOException reset) {
-                // closed with a reset: fine
-            }
+            RawRtmp.readUntilClosed(s.getInputStream());
+        }
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
         }
     }
 
