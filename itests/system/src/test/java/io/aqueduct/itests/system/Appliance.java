@@ -94,6 +94,12 @@ final class Appliance implements AutoCloseable {
         Files.writeString(config(name), content, StandardCharsets.ISO_8859_1);
     }
 
+    /** Adds lines to conf/system.properties (a later line wins over an earlier one); read at the next start. */
+    void addSystemProperties(String... lines) throws IOException {
+        Files.writeString(home.resolve("conf/system.properties"), "\n" + String.join("\n", lines) + "\n",
+                StandardCharsets.ISO_8859_1, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** Sets one key in a config file, keeping the others. */
     void setConfig(String name, String key, String value) throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(config(name), StandardCharsets.ISO_8859_1));

@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ class NodeLogIT {
     void start() throws Exception {
         node = Appliance.copyDistribution(Appliance.freePort());
         // large enough that nothing is deleted while the first tests count lines across the files
-        systemProperties("aqueduct.log.rotate.size=256KB", "aqueduct.log.rotate.keep=3");
+        node.addSystemProperties("aqueduct.log.rotate.size=256KB", "aqueduct.log.rotate.keep=3");
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertEquals(0, r.exitCode(), "bin/aqueduct start: " + r.output() + "\nlog:\n" + node.logText());
     }
@@ -114,7 +113,7 @@ class NodeLogIT {
     @Order(3)
     void theLogRotatesAtItsSizeAndKeepsItsNumberOfFiles() throws Exception {
         assertEquals(0, node.aqueduct(Duration.ofSeconds(45), "stop").exitCode());
-        systemProperties("aqueduct.log.rotate.size=2KB", "aqueduct.log.rotate.keep=2");
+        node.addSystemProperties("aqueduct.log.rotate.size=2KB", "aqueduct.log.rotate.keep=2");
         // a start whose own lines rotate the log several times still finds its started line
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertEquals(0, r.exitCode(), "bin/aqueduct start: " + r.output());
@@ -153,11 +152,6 @@ class NodeLogIT {
         } catch (IOException e) {
             return false; // not there (yet, or for a moment while the files move up)
         }
-    }
-
-    private void systemProperties(String... lines) throws IOException {
-        Files.writeString(node.home().resolve("conf/system.properties"), "\n" + String.join("\n", lines) + "\n",
-                StandardOpenOption.APPEND);
     }
 
     /** Every line of logs/aqueduct.log and its rotated files, oldest first. */

@@ -42,9 +42,7 @@ class RtmpInteropIT {
     void start() throws Exception {
         node = Appliance.copyDistribution(Appliance.freePort());
         // the session logs which handshake each client completed at debug level
-        Files.writeString(node.home().resolve("conf/system.properties"),
-                "\norg.slf4j.simpleLogger.log.io.aqueduct.rtmp.internal.server.RtmpSession=debug\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        node.addSystemProperties("org.slf4j.simpleLogger.log.io.aqueduct.rtmp.internal.server.RtmpSession=debug");
         Appliance.Result r = node.aqueduct(Duration.ofSeconds(90), "start");
         assertEquals(0, r.exitCode(), "bin/aqueduct start: " + r.output() + "\nlog:\n" + node.logText());
     }
