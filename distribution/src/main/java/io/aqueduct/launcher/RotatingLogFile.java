@@ -130,14 +130,17 @@ final class RotatingLogFile extends OutputStream {
     private void rotateIfFull() throws IOException {
         if (size >= maxBytes && (lineEnded || size >= 2 * maxBytes)) {
             out.close();
-            Files.deleteIfExists(numbered(keep));
-            for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(numbered(i))) {
-                    Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.deleteIfExists(numbered(keep));
+                for (int i = keep - 1; i >= 1; i--) {
+                    if (Files.exists(numbered(i))) {
+                        Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
+                Files.move(file, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                open(); // rotated or not (a file in the way), the log goes on
             }
-            Files.move(file, numbered(1), StandardCopyOption.REPLACE_EXISTING);
-            open();
         }
     }
 
