@@ -104,7 +104,7 @@ start_registry() { # $1 = backend; sets server_pid, port, data_file
       else
         echo "embedded registry: no distribution at $DIST, EmbeddedRegistry from the load client's classpath"
         taskset -c "$SERVER_CORE" java -XX:+UseSerialGC -Xms16m -cp "$CP" \
-          io.aqueduct.cluster.embedded.internal.EmbeddedRegistry 127.0.0.1 "$port" "$data_file" \
+          io.aqueduct.cluster.embedded.RegistryCommand 127.0.0.1 "$port" "$data_file" \
           > "$OUT/embedded-server.log" 2>&1 < /dev/null &
       fi
       ;;

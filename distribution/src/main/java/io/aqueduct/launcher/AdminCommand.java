@@ -1,13 +1,16 @@
 package io.aqueduct.launcher;
 
-import io.aqueduct.cluster.mongo.internal.MongoTarget;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,11 +18,13 @@ import java.util.Locale;
  * The {@code mode} and {@code password} commands of {@code bin/aqueduct}. They only edit files in
  * {@code config/}; FileInstall applies the change to a running node, and a stopped node reads it at start.
  *
- * <p>Usage: {@code AdminCommand <home> mode standalone | mode cluster <mongo> [--role origin|edge|lb]
- * [--registry-port P]} and
- * {@code AdminCommand <home> password [new-password | -]} ({@code -} reads the password from standard input,
- * which keeps it out of the process list and the shell history). Exit status 0 on success, 2 when the
- * arguments are rejected (nothing is changed then), 1 when a file cannot be written.
+ * <p>Usage: {@code AdminCommand <home> mode standalone | mode cluster <mongo> [<user> <password> | <user>
+ * --password-stdin | --user <user> --password-stdin] [--role origin|edge|lb] [--registry-port P]} and
+ * {@code AdminCommand <home> password [new-password | -]}. {@code <mongo> <user> <password>} is Ant Media Server's
+ * form ({@code change_server_mode.sh cluster <mongo ip> <user> <password>}); the user and the password go into the
+ * {@code mongodb://} URI percent-encoded. {@code --password-stdin} and {@code -} read a password from the first
+ * line of standard input, which keeps it out of the process list and the shell history. Exit status 0 on success,
+ * 2 when the arguments are rejected (nothing is changed then), 1 when a file cannot be written.
  */
 public final class AdminCommand {
     static final String NODE_FILE = "io.aqueduct.node.cfg";
@@ -31,13 +36,20 @@ public final class AdminCommand {
     private static final List<String> CLUSTER_ROLES = List.of("origin", "edge", "lb");
 
     private final Path home;
+    private final InputStream stdin;
     private final PrintStream out;
     private final PrintStream err;
 
-    AdminCommand(Path home, PrintStream out, PrintStream err) {
+    AdminCommand(Path home, InputStream stdin, PrintStream out, PrintStream err) {
         this.home = home;
+        this.stdin = stdin;
         this.out = out;
         this.err = err;
+    }
+
+    /** Without standard input (a command that asks for it finds none). */
+    AdminCommand(Path home, PrintStream out, PrintStream err) {
+        this(home, new ByteArrayInputStream(new byte[0]), out, err);
     }
 
     public static void main(String[] args) {
@@ -45,13 +57,13 @@ public final class AdminCommand {
             System.err.println("usage: AdminCommand <home> mode|password ...");
             System.exit(REJECTED);
         }
-        AdminCommand command = new AdminCommand(Path.of(args[0]), System.out, System.err);
+        AdminCommand command = new AdminCommand(Path.of(args[0]), System.in, System.out, System.err);
         List<String> rest = List.of(args).subList(2, args.length);
         int status;
         try {
             switch (args[1]) {
                 case "mode" -> status = command.mode(rest);
-                case "password" -> status = command.password(rest, System.in);
+                case "password" -> status = command.password(rest, command.stdin);
                 case "lb" -> status = LbRender.run(command.home, rest, System.out, System.err);
                 default -> {
                     System.err.println("unknown command: " + args[1]);
@@ -67,7 +79,8 @@ public final class AdminCommand {
 
     int mode(List<String> args) throws IOException {
         if (args.isEmpty()) {
-            return reject("missing mode: expected 'standalone' or 'cluster <mongo> [--role origin|edge|lb]'");
+            return reject("missing mode: expected 'standalone' or 'cluster <mongo> [<user> <password>] [--role "
+                    + "origin|edge|lb]'");
         }
         String mode = args.get(0).toLowerCase(Locale.ROOT);
         Path file = home.resolve("config").resolve(NODE_FILE);
@@ -100,36 +113,76 @@ public final class AdminCommand {
     }
 
     private int cluster(List<String> args, Path file) throws IOException {
-        String mongo = null;
+        List<String> positional = new ArrayList<>();
         String role = "origin";
         String registryPort = null;
+        String user = null;
+        boolean passwordFromStdin = false;
+        boolean options = true;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--role") || a.equals("--registry-port")) {
+            if (!options || !a.startsWith("-") || a.equals("-")) {
+                positional.add(a);
+            } else if (a.equals("--")) {
+                options = false; // what follows is positional, even with a leading '-' (a password)
+            } else if (a.equals("--password-stdin")) {
+                passwordFromStdin = true;
+            } else if (a.equals("--role") || a.equals("--registry-port") || a.equals("--user")) {
                 if (i + 1 >= args.size()) {
-                    return reject(a + " needs a value" + (a.equals("--role") ? ": origin, edge or lb" : ": a port number"));
+                    return reject(a + " needs a value" + switch (a) {
+                        case "--role" -> ": origin, edge or lb";
+                        case "--user" -> ": the MongoDB user";
+                        default -> ": a port number";
+                    });
                 }
-                if (a.equals("--role")) {
-                    role = args.get(++i);
-                } else {
-                    registryPort = args.get(++i);
+                String value = args.get(++i);
+                switch (a) {
+                    case "--role" -> role = value;
+                    case "--user" -> user = value;
+                    default -> registryPort = value;
                 }
             } else if (a.startsWith("--role=")) {
                 role = a.substring("--role=".length());
             } else if (a.startsWith("--registry-port=")) {
                 registryPort = a.substring("--registry-port=".length());
-            } else if (a.startsWith("--")) {
-                return reject("unknown option '" + printable(a) + "'");
-            } else if (mongo == null) {
-                mongo = a;
+            } else if (a.startsWith("--user=")) {
+                user = a.substring("--user=".length());
             } else {
-                return reject("unexpected argument '" + printable(MongoTarget.redact(a)) + "' (the MongoDB address is '"
-                        + printable(MongoTarget.redact(mongo)) + "')");
+                // a stray option (say -rf) is never taken for the MongoDB address
+                return reject("unknown option '" + printable(a) + "' (expected --role, --registry-port, --user, "
+                        + "--password-stdin; put -- before a password that starts with '-')");
             }
         }
-        if (mongo == null || mongo.isEmpty()) {
+        if (positional.isEmpty() || positional.get(0).isEmpty()) {
             return reject("cluster mode needs the MongoDB registry: an address (10.0.0.5), a mongodb:// or a "
                     + "mongodb+srv:// URI, or 'embedded' to host the registry on this node");
+        }
+        String mongo = positional.get(0);
+        // Ant Media Server's form: cluster <mongo> <user> <password>
+        String password = null;
+        if (user == null && positional.size() > 1) {
+            user = positional.get(1);
+            positional.remove(1);
+        }
+        if (positional.size() > 1) {
+            password = positional.get(1);
+        }
+        if (positional.size() > 2 || password != null && passwordFromStdin) {
+            // never echoed: one of them may be a password
+            return reject("too many arguments: expected cluster <mongo> [<user> <password> | <user> "
+                    + "--password-stdin | --user <user> --password-stdin] [--role origin|edge|lb] [--registry-port P]");
+        }
+        if (passwordFromStdin) {
+            if (user == null) {
+                return reject("--password-stdin needs a user: cluster <mongo> <user> --password-stdin, or --user <user>");
+            }
+            password = readLine(stdin);
+            if (password == null || password.isEmpty()) {
+                return reject("--password-stdin: no password on standard input for user '" + printable(user) + "'");
+            }
+        } else if (user != null && password == null) {
+            return reject("user '" + printable(user) + "' needs a password: cluster <mongo> <user> <password>, or "
+                    + "--password-stdin to read it from standard input");
         }
         String problem = mongoProblem(mongo);
         if (problem != null) {
@@ -146,6 +199,9 @@ public final class AdminCommand {
         try {
             // the registry bundle's own parser, so what passes here is what the node accepts
             target = MongoTarget.parse(mongo, port);
+            if (user != null) {
+                target = target.withCredentials(user, password);
+            }
         } catch (IllegalArgumentException e) {
             return reject(printable(e.getMessage()));
         }
@@ -176,9 +232,11 @@ public final class AdminCommand {
         ConfigFile cfg = ConfigFile.read(file);
         cfg.set("mode", "cluster");
         cfg.set("role", role);
-        cfg.set("mongo.uri", target.isEmbedded() ? "embedded" : mongo);
+        // as typed, unless the user and password went into it
+        String uri = user != null ? target.configValue() : target.isEmbedded() ? "embedded" : mongo;
+        cfg.set("mongo.uri", uri);
         // a password in the URI: the file becomes readable by its owner only
-        cfg.save(!MongoTarget.redact(mongo).equals(mongo));
+        cfg.save(!MongoTarget.redact(uri).equals(uri));
         out.println("mode = cluster, role = " + role + ", mongo.uri = " + target + " written to " + file);
         return OK;
     }
@@ -191,7 +249,7 @@ public final class AdminCommand {
         }
     }
 
-    int password(List<String> args, java.io.InputStream stdin) throws IOException {
+    int password(List<String> args, InputStream stdin) throws IOException {
         if (args.size() > 1) {
             return reject("password takes at most one argument: the new password, or - to read it from standard input");
         }
@@ -200,8 +258,7 @@ public final class AdminCommand {
         if (generated) {
             password = ConsolePassword.generate();
         } else if (args.get(0).equals("-")) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-            password = r.readLine();
+            password = readLine(stdin);
         } else {
             password = args.get(0);
         }
@@ -215,6 +272,11 @@ public final class AdminCommand {
             out.println("New password: " + password);
         }
         return OK;
+    }
+
+    /** The first line of {@code in} without its line end, or null when there is none. */
+    private static String readLine(InputStream in) throws IOException {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
     }
 
     /** Why a MongoDB address cannot go into the configuration file, or null. */

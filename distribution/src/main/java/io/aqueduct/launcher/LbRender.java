@@ -1,37 +1,33 @@
 package io.aqueduct.launcher;
 
-import com.mongodb.MongoClientSettings;
-import com.mongodb.MongoException;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import io.aqueduct.api.cluster.ClusterNode;
-import io.aqueduct.cluster.mongo.internal.ClusterRegistry;
-import io.aqueduct.cluster.mongo.internal.MongoTarget;
-import io.aqueduct.cluster.mongo.internal.NodeStatus;
-import io.aqueduct.lb.internal.agent.LbSettings;
-import io.aqueduct.lb.internal.render.LbRenderer;
-import io.aqueduct.lb.internal.render.Rendered;
-import io.aqueduct.lb.internal.render.TemplateException;
+import io.aqueduct.api.cluster.RegistryUnavailableException;
+import io.aqueduct.cluster.mongo.MongoTarget;
+import io.aqueduct.cluster.mongo.RegistryReader;
+import io.aqueduct.lb.BalancerConfig;
+import io.aqueduct.lb.Rendered;
+import io.aqueduct.lb.TemplateException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/aqueduct lb render [--format nginx|haproxy]}: prints the balancer configuration for the registry this
  * installation's node is configured for, rendered from its template and {@code config/io.aqueduct.lb.cfg} exactly as
  * an lb node would, for operators who manage the balancer themselves. It reads the registry with the MongoDB driver
- * (the node need not run) and writes nothing; nodes left out are listed on standard error.
+ * (the node need not run); nodes left out are listed on standard error. The one thing it writes is the runtime
+ * directory the configuration names ({@code data/lb/run} by default): without it {@code nginx -t} fails on any node
+ * but an lb node, which creates it.
  */
 final class LbRender {
     static final String LB_FILE = "io.aqueduct.lb.cfg";
     private static final String CLUSTER_FILE = "io.aqueduct.cluster.cfg";
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(5);
 
     private LbRender() {
     }
@@ -50,13 +46,13 @@ final class LbRender {
             } else if (a.startsWith("--format=")) {
                 lb.put("format", a.substring("--format=".length()));
             } else {
-                err.println("error: unknown argument '" + a + "' (expected --format nginx|haproxy)");
+                err.println("error: unknown argument '" + AdminCommand.printable(a) + "' (expected --format nginx|haproxy)");
                 return AdminCommand.REJECTED;
             }
         }
-        LbSettings settings;
+        BalancerConfig balancer;
         try {
-            settings = LbSettings.parse(lb, home);
+            balancer = BalancerConfig.of(lb, home);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return AdminCommand.REJECTED;
@@ -82,35 +78,42 @@ final class LbRender {
         }
         String database = orElse(cluster.get("database"), target.database());
         List<ClusterNode> nodes;
-        MongoClientSettings client = MongoClientSettings.builder().applyConnectionString(target.connectionString())
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(3, TimeUnit.SECONDS)).build();
-        try (MongoClient mongo = MongoClients.create(client)) {
-            nodes = ClusterRegistry.readNodes(mongo.getDatabase(database), deadAfter).stream()
-                    .map(NodeStatus::toClusterNode).toList();
-        } catch (MongoException e) {
-            err.println("error: cannot read the registry at " + target.redacted() + ": " + e.getMessage());
-            return AdminCommand.FAILED;
-        }
-        String template;
         try {
-            template = Files.readString(settings.template(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            err.println("error: cannot read the template " + settings.template() + ": " + e);
+            nodes = RegistryReader.nodes(target, database, deadAfter, REGISTRY_TIMEOUT);
+        } catch (RegistryUnavailableException e) {
+            err.println("error: " + e.getMessage());
             return AdminCommand.FAILED;
         }
         Rendered rendered;
         try {
-            rendered = LbRenderer.render(settings.format(), template, nodes, settings.listeners(), target.redacted());
+            rendered = balancer.render(nodes, target.redacted());
+        } catch (IOException e) {
+            err.println("error: cannot read the template " + balancer.template() + ": " + e);
+            return AdminCommand.FAILED;
         } catch (TemplateException e) {
-            err.println("error: template " + settings.template() + ": " + e.getMessage());
+            err.println("error: template " + balancer.template() + ": " + e.getMessage());
             return AdminCommand.FAILED;
         }
         out.print(rendered.text());
         for (String skipped : rendered.skipped()) {
             err.println("left out: " + skipped);
         }
+        createRuntimeDirectory(balancer.runtimeDirectory(), err);
         return AdminCommand.OK;
+    }
+
+    /** The balancer refuses to start, and {@code nginx -t} to validate, while the directory it names is missing. */
+    private static void createRuntimeDirectory(Path dir, PrintStream err) {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            err.println("created " + dir + " (the balancer's pid file, error log and temporary files)");
+        } catch (IOException e) {
+            err.println("warning: cannot create " + dir + ", which the configuration names for the balancer's pid "
+                    + "file, error log and temporary files; create it before nginx -t or haproxy -c: " + e);
+        }
     }
 
     private static Map<String, Object> values(ConfigFile file) {

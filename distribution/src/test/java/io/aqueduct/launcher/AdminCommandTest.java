@@ -144,6 +144,78 @@ class AdminCommandTest {
     }
 
     @Test
+    void aStrayOptionOrAnEmptyHostIsNeverTakenForTheRegistry() throws Exception {
+        for (List<String> args : List.of(List.of("cluster", "-rf"), List.of("cluster", "-rf", "10.0.0.5"),
+                List.of("cluster", "mongodb://h1,h2,/db"), List.of("cluster", "h1,h2,"),
+                List.of("cluster", "--", "-rf"))) {
+            err.reset();
+            assertEquals(2, command.mode(args), "exit code for " + args);
+            assertEquals(NODE, Files.readString(nodeFile()), "file unchanged after " + args);
+            String message = err.toString();
+            assertTrue(message.startsWith("error: ") && message.contains("nothing changed"), message);
+            assertTrue(message.contains("unknown option '-rf'") || message.contains("'-rf' is not a host name")
+                    || message.contains("a host in the list is empty"), message);
+        }
+    }
+
+    @Test
+    void antMediaServersFormWritesTheCredentialsPercentEncodedOwnerOnlyAndNeverEchoed() throws Exception {
+        String password = "p@ss word:/%+";
+        assertEquals(0, command.mode(List.of("cluster", "10.0.0.5:27018", "aqadmin", password, "--role", "edge")));
+        String file = Files.readString(nodeFile());
+        assertTrue(file.contains("mongo.uri = mongodb://aqadmin:p%40ss%20word%3A%2F%25%2B@10.0.0.5:27018/\n"), file);
+        assertTrue(file.contains("role = edge"), file);
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(nodeFile()));
+        assertTrue(out.toString().contains("mongo.uri = mongodb://aqadmin:***@10.0.0.5:27018/ written"), out.toString());
+        assertFalse(out.toString().contains("p%40ss") || out.toString().contains(password), out.toString());
+    }
+
+    @Test
+    void thePasswordComesFromStandardInputWithTheUserAsArgumentOrOption() throws Exception {
+        for (List<String> args : List.of(List.of("cluster", "db1", "aqadmin", "--password-stdin"),
+                List.of("cluster", "--user", "aqadmin", "--password-stdin", "db1"),
+                List.of("cluster", "db1", "--user=aqadmin", "--password-stdin"))) {
+            out.reset();
+            Files.writeString(nodeFile(), NODE);
+            AdminCommand withInput = new AdminCommand(home, new ByteArrayInputStream(
+                    "-from stdin\nsecond line\n".getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true),
+                    new PrintStream(err, true));
+            assertEquals(0, withInput.mode(args), args + ": " + err);
+            assertTrue(Files.readString(nodeFile()).contains("mongo.uri = mongodb://aqadmin:-from%20stdin@db1/\n"),
+                    Files.readString(nodeFile()));
+            assertFalse(out.toString().contains("from"), out.toString());
+        }
+        // a password that starts with '-' after --
+        Files.writeString(nodeFile(), NODE);
+        assertEquals(0, command.mode(List.of("cluster", "db1", "--", "aqadmin", "-dash")));
+        assertTrue(Files.readString(nodeFile()).contains("mongodb://aqadmin:-dash@db1/"));
+    }
+
+    @Test
+    void credentialsThatDoNotAddUpAreRejected() throws Exception {
+        List<List<String>> bad = List.of(
+                List.of("cluster", "db1", "aqadmin"),
+                List.of("cluster", "db1", "--user", "aqadmin"),
+                List.of("cluster", "db1", "--password-stdin"),
+                List.of("cluster", "db1", "aqadmin", "--password-stdin"), // standard input is empty
+                List.of("cluster", "db1", "aqadmin", "s3cret", "--password-stdin"),
+                List.of("cluster", "db1", "aqadmin", "s3cret", "more"),
+                List.of("cluster", "db1", "--user"),
+                List.of("cluster", "embedded", "aqadmin", "s3cret"),
+                List.of("cluster", "mongodb://root:old@db1/", "aqadmin", "s3cret"),
+                List.of("cluster", "db1", "", "s3cret"));
+        for (List<String> args : bad) {
+            err.reset();
+            Files.writeString(nodeFile(), NODE);
+            assertEquals(2, command.mode(args), "exit code for " + args + ": " + err);
+            assertTrue(err.toString().startsWith("error: ") && err.toString().contains("nothing changed"), err.toString());
+            assertFalse(err.toString().contains("s3cret") || err.toString().contains("old"), err.toString());
+            assertEquals(NODE, Files.readString(nodeFile()), "file unchanged after " + args);
+        }
+    }
+
+    @Test
     void embeddedHostsTheRegistryAndAnotherRegistryOrStandaloneStopsIt() throws Exception {
         Path registry = home.resolve("config/io.aqueduct.registry.embedded.cfg");
         assertEquals(0, command.mode(List.of("cluster", "embedded", "--registry-port", "27999")));

@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.h2.mvstore.MVStore;
 
 /**
  * A server speaking the MongoDB wire protocol on one address, its data in one H2 MVStore file
  * (<a href="https://github.com/bwaldvogel/mongo-java-server">mongo-java-server</a> with its H2 backend). It needs no
- * OSGi: the {@link EmbeddedRegistryServer} component wraps it, and {@link #main} runs it as a process of its own.
+ * OSGi: the {@link EmbeddedRegistryServer} component wraps it, and {@link io.aqueduct.cluster.embedded.RegistryCommand}
+ * runs it as a process of its own.
  *
  * <p>What it lacks compared with MongoDB: the {@code hello} command (drivers fall back to {@code isMaster}), TTL
  * deletes, transactions, change streams (no oplog is enabled), authentication and TLS. The registry needs none
@@ -22,7 +22,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
     /** Loopback: the registry has no authentication, so it is not exposed unless asked. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 27017;
-    /** Relative to the Aqueduct home (the working directory when run by {@link #main}). */
+    /** Relative to the Aqueduct home. */
     public static final String DEFAULT_PATH = "data/registry.mv.db";
 
     private final MongoServer server;
@@ -94,32 +94,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
-    }
-
-    /**
-     * Runs a registry until the process is stopped: {@code EmbeddedRegistry [host [port [path]]]}, by default
-     * {@code 127.0.0.1 27017 data/registry.mv.db}. The data file is closed cleanly on SIGTERM / Ctrl-C.
-     */
-    public static void main(String[] args) throws Exception {
-        String host = args.length > 0 ? args[0] : DEFAULT_HOST;
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_PORT;
-        Path path = Path.of(args.length > 2 ? args[2] : DEFAULT_PATH);
-        EmbeddedRegistry registry;
-        try {
-            registry = start(host, port, path);
-        } catch (IOException e) {
-            System.err.println("registry: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            registry.close();
-            stopped.countDown();
-        }, "registry-shutdown"));
-        System.out.println("registry: serving MongoDB wire protocol on " + registry.connectionString()
-                + ", data in " + registry.path());
-        stopped.await();
     }
 
     /** The registry could not start; {@link #part()} says whether the data file or the address was at fault. */

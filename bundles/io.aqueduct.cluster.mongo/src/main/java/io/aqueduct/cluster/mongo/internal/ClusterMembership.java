@@ -22,6 +22,7 @@ import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
 import io.aqueduct.api.stream.ViewerCount;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,6 +6,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoSocketReadException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoCredential;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 

@@ -2,6 +2,7 @@ package io.aqueduct.cluster.mongo.internal;
 
 import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.config.Settings;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -13,6 +13,7 @@ import io.aqueduct.api.node.NodeMode;
 import io.aqueduct.api.node.NodeRole;
 import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;

@@ -10,6 +10,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.aqueduct.cluster.mongo.MongoTarget;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

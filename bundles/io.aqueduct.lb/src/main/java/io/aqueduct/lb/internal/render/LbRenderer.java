@@ -1,6 +1,8 @@
 package io.aqueduct.lb.internal.render;
 
 import io.aqueduct.api.cluster.ClusterNode;
+import io.aqueduct.lb.Rendered;
+import io.aqueduct.lb.TemplateException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.aqueduct.lb.internal.render;
 
+import io.aqueduct.lb.TemplateException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

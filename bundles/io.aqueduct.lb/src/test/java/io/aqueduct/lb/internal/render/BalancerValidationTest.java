@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.aqueduct.api.cluster.ClusterNode;
+import io.aqueduct.lb.Rendered;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aqueduct.api.cluster.ClusterNode;
+import io.aqueduct.lb.Rendered;
+import io.aqueduct.lb.TemplateException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.aqueduct.lb.internal.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aqueduct.lb.TemplateException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
-package io.aqueduct.cluster.mongo.internal;
+package io.aqueduct.cluster.mongo;
 
 import com.mongodb.ConnectionString;
 import io.aqueduct.api.config.UriPassword;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,15 @@ import java.util.regex.Pattern;
  * <li>a {@code mongodb+srv://} URI (resolved through DNS by the driver when it connects, not here);</li>
  * <li>{@code embedded}: this node hosts the embedded registry on a loopback port.</li>
  * </ul>
- * URIs are checked by the driver's {@link ConnectionString}, so what passes here is what the driver accepts. The
- * database is the URI's path, else {@value #DEFAULT_DATABASE}. {@link #toString()} never shows a password: the
- * target ends up in logs and on the console.
+ * URIs are checked by the driver's {@link ConnectionString}, and every host of a target, typed bare or in a URI, must
+ * be a host name (RFC 1123 labels), an IPv4 address or a bracketed IPv6 address, with an optional port from 1 to
+ * 65535: the driver alone accepts {@code mongodb://h1,h2,/db} (an empty host) and a bare {@code -rf}, which name a
+ * registry that cannot exist. The same rules hold for {@code bin/aqueduct mode cluster} and for the node reading its
+ * configuration. The database is the URI's path, else {@value #DEFAULT_DATABASE}.
+ *
+ * <p>{@link #toString()} and {@link #redacted()} never show a password: the target ends up in logs, on the console
+ * and in {@code /health}. {@link #withCredentials} adds a user and a password (Ant Media Server's
+ * {@code cluster <mongo> <user> <password>}), percent-encoded into the URI.
  */
 public final class MongoTarget {
     public static final String DEFAULT_DATABASE = "aqueduct";
@@ -28,8 +35,11 @@ public final class MongoTarget {
             + "db1,db2:27018), a mongodb://[user:pass@]host[:port][,host2...][/database][?options] URI, "
             + "a mongodb+srv://[user:pass@]host[/database][?options] URI, or 'embedded'";
 
-    // Host names and IPv4 addresses; IPv6 only in brackets, so that a colon always starts a port.
-    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
+    // Host names (RFC 1123 labels, '_' allowed as container names use it; never a leading '-') and IPv4 addresses;
+    // IPv6 only in brackets, so that a colon always starts a port.
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.%a-z]{2,}]");
 
     private final String uri;
@@ -100,13 +110,33 @@ public final class MongoTarget {
     }
 
     private static MongoTarget fromUri(String t) {
+        // The driver drops an empty last host (mongodb://h1,h2,/db) and takes '-rf' for a host name: each host is
+        // checked as a bare address is, except a UNIX socket path (percent-encoded, ending in .sock).
+        for (String host : hostSection(t).split(",", -1)) {
+            if (!host.toLowerCase(Locale.ROOT).endsWith(".sock")) {
+                checkAddress(t, host);
+            }
+        }
         try {
             return new MongoTarget(t, false);
         } catch (IllegalArgumentException e) {
-            // The driver's message explains the fault (no host, bad port, unknown option); it may quote the input,
-            // so the password is masked in it as well.
+            // The driver's message explains the fault (bad port, password not encoded, unknown option); it may quote
+            // the input, so the password is masked in it as well.
             throw invalid(t, UriPassword.maskIn(String.valueOf(e.getMessage()), t));
         }
+    }
+
+    /** The hosts of a URI: after the scheme and the user info, up to the path or the options. */
+    private static String hostSection(String uri) {
+        int start = uri.indexOf("://") + 3;
+        int q = uri.indexOf('?', start);
+        int end = q < 0 ? uri.length() : q;
+        int at = uri.lastIndexOf('@', end - 1); // the user info ends at its last '@', as UriPassword reads it
+        if (at >= start) {
+            start = at + 1;
+        }
+        int slash = uri.indexOf('/', start);
+        return uri.substring(start, slash >= 0 && slash < end ? slash : end);
     }
 
     private static MongoTarget fromAddresses(String t) {
@@ -127,7 +157,7 @@ public final class MongoTarget {
 
     private static void checkAddress(String whole, String address) {
         if (address.isEmpty()) {
-            throw invalid(whole, "an address in the list is empty");
+            throw invalid(whole, "a host in the list is empty (a comma too many?)");
         }
         String host = address;
         String port = null;
@@ -157,13 +187,27 @@ public final class MongoTarget {
                 host = address.substring(0, colon);
                 port = address.substring(colon + 1);
             }
-            if (!HOST_NAME.matcher(host).matches()) {
+            if (!hostName(host)) {
                 throw invalid(whole, "'" + host + "' is not a host name or IP address");
             }
         }
         if (port != null && !validPort(port)) {
             throw invalid(whole, "port '" + port + "' of '" + address + "' is not a number from 1 to 65535");
         }
+    }
+
+    /** An IPv4 address or an RFC 1123 host name; all-numeric labels must make an IPv4 address. */
+    private static boolean hostName(String host) {
+        if (host.length() > 253 || IPV4.matcher(host).matches()) {
+            return host.length() <= 253;
+        }
+        String[] labels = host.split("\\.", -1);
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return !labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static boolean validPort(String port) {
@@ -177,6 +221,59 @@ public final class MongoTarget {
     private static IllegalArgumentException invalid(String text, String what) {
         return new IllegalArgumentException("MongoDB target '" + redact(text) + "': " + what + "; "
                 + ACCEPTED_FORMS);
+    }
+
+    /**
+     * This target with a user and a password, as Ant Media Server's {@code cluster <mongo> <user> <password>} gives
+     * them: both are percent-encoded into the URI's user info (RFC 3986: everything but letters, digits and
+     * {@code - . _ ~}), so any character may be in them; the driver authenticates against {@code authSource} of the
+     * URI, else the URI's database, else {@code admin}.
+     *
+     * @throws IllegalArgumentException for {@code embedded} (the embedded registry has no users), a target that
+     *     names a user already, an empty user or an empty password; the message never holds the password
+     */
+    public MongoTarget withCredentials(String user, String password) {
+        if (embedded) {
+            throw new IllegalArgumentException("the embedded registry has no users: give a user and a password only "
+                    + "for a MongoDB that asks for them");
+        }
+        if (connectionString.getUsername() != null) {
+            throw new IllegalArgumentException("MongoDB target '" + redacted() + "' names a user already ('"
+                    + connectionString.getUsername() + "'): give the user either in the URI or separately, not both");
+        }
+        if (user == null || user.isEmpty()) {
+            throw new IllegalArgumentException("the MongoDB user is empty");
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("the MongoDB password for user '" + user + "' is empty");
+        }
+        int rest = uri.indexOf("://") + 3;
+        String withUser = uri.substring(0, rest) + percentEncode(user) + ":" + percentEncode(password) + "@"
+                + uri.substring(rest);
+        return fromUri(withUser);
+    }
+
+    /** {@code text} as RFC 3986 user info may hold it: UTF-8, every byte but an unreserved character as %XX. */
+    static String percentEncode(String text) {
+        StringBuilder b = new StringBuilder();
+        for (byte c : text.getBytes(StandardCharsets.UTF_8)) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The target as a {@code mongo.uri} value of PID {@code io.aqueduct.node}: {@code embedded}, or the URI (a bare
+     * address as {@code mongodb://address/}). It holds the password: for the configuration file only, never a log.
+     */
+    public String configValue() {
+        return embedded ? EMBEDDED : uri;
     }
 
     /** The connection string to hand to {@code MongoClients.create}; it holds the password, so never log it. */
@@ -203,6 +300,11 @@ public final class MongoTarget {
     /** The target as typed (embedded: as a URI), with the password replaced by {@code ***}. */
     public String redacted() {
         return redact(uri);
+    }
+
+    /** {@code text} (a driver's message that may quote the URI) with this target's password masked. */
+    String maskIn(String text) {
+        return UriPassword.maskIn(text, uri);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.aqueduct.lb.internal.render;
+package io.aqueduct.lb;
 
 /**
  * A template that cannot be rendered: malformed, or naming a value that does not exist. The message starts with

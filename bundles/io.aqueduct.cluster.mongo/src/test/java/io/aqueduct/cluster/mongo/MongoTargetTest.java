@@ -1,4 +1,4 @@
-package io.aqueduct.cluster.mongo.internal;
+package io.aqueduct.cluster.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -134,6 +134,15 @@ class MongoTargetTest {
         "[fd00::5]x                | not a :port",
         "db1,,db2                  | empty",
         "db/1                      | not a host name",
+        "-rf                       | '-rf' is not a host name",
+        "--role                    | '--role' is not a host name",
+        "db1,-x                    | '-x' is not a host name",
+        "10.0.0.999                | '10.0.0.999' is not a host name",
+        "db1.                      | 'db1.' is not a host name",
+        "mongodb://h1,h2,/db       | a host in the list is empty",
+        "mongodb://h1,,h2/db       | a host in the list is empty",
+        "mongodb://-rf/            | '-rf' is not a host name",
+        "mongodb://u:pw@h1,/db     | a host in the list is empty",
         "mongodb+srv://a:1,b/      | mongodb+srv://",
         "mongodb://db1:99999/      | 99999",
         "mongodb://db1/?w=x&w      | mongodb://db1/?w=x&w",
@@ -145,6 +154,65 @@ class MongoTargetTest {
                 .hasMessageContaining("expected a MongoDB address")
                 .hasMessageContaining("mongodb+srv://")
                 .hasMessageContaining("'embedded'");
+    }
+
+    @Test
+    void aUriWithEveryHostValidAndAUnixSocketAreAccepted() {
+        assertThat(MongoTarget.parse("mongodb://db1:27018,10.0.0.6,[fd00::7]:27019/live").connectionString()
+                .getHosts()).containsExactlyInAnyOrder("db1:27018", "10.0.0.6", "[fd00::7]:27019");
+        assertThat(MongoTarget.parse("mongodb://%2Ftmp%2Fmongodb-27017.sock/").connectionString().getHosts())
+                .containsExactly("/tmp/mongodb-27017.sock");
+    }
+
+    @Test
+    void antMediaServersFormPutsUserAndPasswordPercentEncodedIntoTheUri() {
+        String password = "p@ss:w/rd%+ é?#[]";
+        MongoTarget target = MongoTarget.parse("10.0.0.5").withCredentials("aq admin", password);
+
+        assertThat(target.configValue())
+                .isEqualTo("mongodb://aq%20admin:p%40ss%3Aw%2Frd%25%2B%20%C3%A9%3F%23%5B%5D@10.0.0.5/");
+        // what the driver reads back is what was typed
+        assertThat(target.connectionString().getUsername()).isEqualTo("aq admin");
+        assertThat(target.connectionString().getPassword()).containsExactly(password.toCharArray());
+        assertThat(target.connectionString().getCredential().getSource()).isEqualTo("admin");
+        assertThat(target.database()).isEqualTo("aqueduct");
+        assertThat(target).hasToString("mongodb://aq%20admin:***@10.0.0.5/");
+        // and the node reading the value back gets the same target
+        assertThat(MongoTarget.parse(target.configValue())).isEqualTo(target);
+    }
+
+    @Test
+    void credentialsGoIntoAUriKeepingItsDatabaseAndOptions() {
+        MongoTarget target = MongoTarget.parse("mongodb://db1:27018,db2/live?authSource=admin&replicaSet=rs0")
+                .withCredentials("aq", "s3cret");
+        MongoTarget srv = MongoTarget.parse("mongodb+srv://cluster0.example.net/live").withCredentials("aq", "s3cret");
+
+        assertThat(target.configValue()).isEqualTo("mongodb://aq:s3cret@db1:27018,db2/live?authSource=admin&replicaSet=rs0");
+        assertThat(target.database()).isEqualTo("live");
+        assertThat(srv.configValue()).isEqualTo("mongodb+srv://aq:s3cret@cluster0.example.net/live");
+        assertThat(srv.isSrv()).isTrue();
+    }
+
+    @Test
+    void credentialsAreRefusedForEmbeddedATargetWithAUserAndEmptyValues() {
+        assertThatThrownBy(() -> MongoTarget.parse("embedded").withCredentials("aq", "s3cret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embedded registry has no users")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> MongoTarget.parse("mongodb://root:old@db1/").withCredentials("aq", "s3cret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names a user already ('root')")
+                .hasMessageNotContaining("s3cret").hasMessageNotContaining("old");
+        assertThatThrownBy(() -> MongoTarget.parse("db1").withCredentials("", "s3cret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user is empty");
+        assertThatThrownBy(() -> MongoTarget.parse("db1").withCredentials("aq", ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password for user 'aq' is empty");
+    }
+
+    @Test
+    void percentEncodingKeepsOnlyUnreservedCharacters() {
+        assertThat(MongoTarget.percentEncode("Az09-._~")).isEqualTo("Az09-._~");
+        assertThat(MongoTarget.percentEncode(":/?#[]@!$&'()*+,;=% ")).isEqualTo(
+                "%3A%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25%20");
+        assertThat(MongoTarget.percentEncode("\u00e9\u20ac\n")).isEqualTo("%C3%A9%E2%82%AC%0A");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.aqueduct.lb.internal.render;
+package io.aqueduct.lb;
 
 import java.util.List;
 
