@@ -24,13 +24,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/aqueduct} as an operator types it, against a running node and a registry of its own
- * ({@code bin/aqueduct registry}): {@code help}; {@code mode cluster} refusing what is not a MongoDB target;
- * Ant Media Server's {@code cluster <mongo> <user> <password>} and {@code --password-stdin}, whose password reaches
- * {@code mongo.uri} percent-encoded and nowhere else (not the process list, the log, {@code status}, {@code /health});
- * a hand-written {@code mongo.uri} with an empty host refused by the node; and {@code lb render} on a node that is no
- * lb node, its output accepted by the real {@code nginx -t} and {@code haproxy -c}. The tests run in order on one
- * node.
+ * {@code bin/aqueduct} as an operator types it, against a running node and a registry of its own that checks a
+ * user's password ({@code bin/aqueduct registry --user aqadmin --password-stdin}): {@code help}; {@code mode cluster}
+ * refusing what is not a MongoDB target; Ant Media Server's {@code cluster <mongo> <user> <password>} and
+ * {@code --password-stdin}, whose password reaches {@code mongo.uri} percent-encoded, logs the node in, and appears
+ * nowhere else (not the process list, the log, {@code status}, {@code /health}); a wrong password refused by the
+ * registry; a hand-written {@code mongo.uri} with an empty host refused by the node; and {@code lb render} on a node
+ * that is no lb node, its output accepted by the real {@code nginx -t} and {@code haproxy -c}. The tests run in order
+ * on one node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
@@ -38,11 +39,11 @@ class CommandLineIT {
     private static final Duration APPLY = Duration.ofSeconds(30);
     private static final Duration COMMAND = Duration.ofSeconds(30);
     private static final String NODE_CFG = "io.aqueduct.node.cfg";
-    /** Characters that must be percent-encoded in a URI's user info. */
-    private static final String AMS_PASSWORD = "Ams-S3cret/pass@word:1";
-    private static final String AMS_ENCODED = "Ams-S3cret%2Fpass%40word%3A1";
-    private static final String STDIN_PASSWORD = "Stdin#Pass word 2";
-    private static final String STDIN_ENCODED = "Stdin%23Pass%20word%202";
+    private static final String USER = "aqadmin";
+    /** With characters that must be percent-encoded in a URI's user info. */
+    private static final String PASSWORD = "Ams-S3cret/pass@word:1 #2";
+    private static final String ENCODED = "Ams-S3cret%2Fpass%40word%3A1%20%232";
+    private static final String WRONG_PASSWORD = "Wrong-S3cret/9";
 
     @TempDir
     static Path dir;
@@ -53,7 +54,8 @@ class CommandLineIT {
 
     @BeforeAll
     void startARegistryAndAStandaloneNode() throws Exception {
-        registry = new RegistryProcess(Path.of(System.getProperty("aqueduct.distribution")), Appliance.freePort(), dir);
+        registry = new RegistryProcess(Path.of(System.getProperty("aqueduct.distribution")), Appliance.freePort(), dir)
+                .withUser(USER, PASSWORD);
         registry.start(dir.resolve("registry.mv.db"));
         int http = Appliance.freePort();
         node = Appliance.copyDistribution(http);
@@ -93,12 +95,12 @@ class CommandLineIT {
                 new Case(List.of("mode", "cluster", "--", "-rf"), "'-rf' is not a host name or IP address"),
                 new Case(List.of("mode", "cluster", "mongodb://h1,h2,/db"), "a host in the list is empty"),
                 new Case(List.of("mode", "cluster", "db1", "--password-stdin"), "--password-stdin needs a user"),
-                new Case(List.of("mode", "cluster", "embedded", "aqadmin", AMS_PASSWORD), "embedded registry has no users"));
+                new Case(List.of("mode", "cluster", "embedded", USER, PASSWORD), "embedded registry has no users"));
         for (Case c : cases) {
             Output r = run(c.args());
             System.out.printf("bin/aqueduct %s: exit %d, %s", String.join(" ", c.args()), r.exitCode(), r.stderr());
             assertThat(r.exitCode()).as("bin/aqueduct %s: %s", c.args(), r).isEqualTo(2);
-            assertThat(r.stderr()).contains("error: ", c.reason(), "nothing changed").doesNotContain(AMS_PASSWORD);
+            assertThat(r.stderr()).contains("error: ", c.reason(), "nothing changed").doesNotContain(PASSWORD);
             assertThat(Files.readString(node.config(NODE_CFG))).as(NODE_CFG).isEqualTo(before);
         }
         probe.awaitHealth(APPLY, "still standalone", h -> "standalone".equals(h.mode()));
@@ -106,26 +108,39 @@ class CommandLineIT {
 
     @Test
     @Order(3)
-    void antMediaServersFormSwitchesTheNodeWithThePasswordOnlyInTheUri() throws Exception {
-        Output r = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), "aqadmin", AMS_PASSWORD));
+    void antMediaServersFormLogsTheNodeInWithThePasswordOnlyInTheUri() throws Exception {
+        Output r = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), USER, PASSWORD));
         assertThat(r.exitCode()).as("bin/aqueduct mode cluster <mongo> <user> <password>: %s", r).isZero();
-        String uri = "mongodb://aqadmin:" + AMS_ENCODED + "@127.0.0.1:" + registry.port() + "/";
+        String uri = "mongodb://" + USER + ":" + ENCODED + "@127.0.0.1:" + registry.port() + "/";
         assertThat(Files.readString(node.config(NODE_CFG))).contains("mongo.uri = " + uri + "\n", "mode = cluster");
         assertThat(Files.getPosixFilePermissions(node.config(NODE_CFG))).as("%s with a password", NODE_CFG)
                 .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         assertThat(r.stdout()).contains("mongo.uri = mongodb://aqadmin:***@127.0.0.1:" + registry.port() + "/");
 
-        ClusterProbe.Check check = awaitRegistryCheckMentioning("aqadmin:***@127.0.0.1:" + registry.port());
-        // the embedded registry has no users: the node says the authentication failed, without the password
-        System.out.printf("AMS form: %s written; cluster-registry %s: %s%n", uri.replace(AMS_ENCODED, "***"),
+        ClusterProbe.Check check = awaitRegistryCheck("UP");
+        System.out.printf("AMS form: %s written; cluster-registry %s: %s%n", uri.replace(ENCODED, "***"),
                 check.status(), check.message());
-        assertPasswordNowhere(AMS_PASSWORD, AMS_ENCODED);
+        assertThat(check.message()).contains("aqadmin:***@127.0.0.1:" + registry.port());
+        assertPasswordNowhere(PASSWORD, ENCODED);
     }
 
     @Test
     @Order(4)
+    void aWrongPasswordIsRefusedByTheRegistryAndNotShown() throws Exception {
+        Output r = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), USER, WRONG_PASSWORD));
+        assertThat(r.exitCode()).as("bin/aqueduct mode cluster with a wrong password: %s", r).isZero();
+        ClusterProbe.Check check = awaitRegistryCheck("DEGRADED");
+        System.out.printf("wrong password: cluster-registry %s: %s%n", check.status(), check.message());
+        assertThat(check.message()).contains("authentication to the registry at mongodb://aqadmin:***@127.0.0.1:"
+                + registry.port() + "/ failed as user 'aqadmin' (authSource admin)");
+        assertThat(registry.output()).contains("Authentication failed for ").doesNotContain(WRONG_PASSWORD);
+        assertPasswordNowhere(WRONG_PASSWORD, "Wrong-S3cret%2F9");
+    }
+
+    @Test
+    @Order(5)
     void passwordStdinKeepsThePasswordOutOfTheProcessList() throws Exception {
-        List<String> args = List.of("mode", "cluster", "127.0.0.1:" + registry.port(), "--user", "aqstdin",
+        List<String> args = List.of("mode", "cluster", "127.0.0.1:" + registry.port(), "--user", USER,
                 "--password-stdin");
         Command c = start(args);
         Process p = c.process();
@@ -134,9 +149,9 @@ class CommandLineIT {
             Appliance.await(COMMAND, "the admin command's JVM runs", () -> adminJvm(p).isPresent());
             String commandLine = ps(adminJvm(p).orElseThrow().pid());
             assertThat(commandLine).as("ps of the admin command").contains("AdminCommand", "--password-stdin")
-                    .doesNotContain(STDIN_PASSWORD).doesNotContain(STDIN_ENCODED);
+                    .doesNotContain(PASSWORD).doesNotContain(ENCODED);
             try (OutputStream in = p.getOutputStream()) {
-                in.write((STDIN_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+                in.write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
             }
             assertThat(p.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS)).isTrue();
             Output r = c.output();
@@ -145,16 +160,15 @@ class CommandLineIT {
         } finally {
             p.destroyForcibly();
         }
-        String uri = "mongodb://aqstdin:" + STDIN_ENCODED + "@127.0.0.1:" + registry.port() + "/";
+        String uri = "mongodb://" + USER + ":" + ENCODED + "@127.0.0.1:" + registry.port() + "/";
         assertThat(Files.readString(node.config(NODE_CFG))).contains("mongo.uri = " + uri + "\n");
-        ClusterProbe.Check check = awaitRegistryCheckMentioning("aqstdin:***@127.0.0.1:" + registry.port());
+        ClusterProbe.Check check = awaitRegistryCheck("UP");
         System.out.printf("--password-stdin: cluster-registry %s: %s%n", check.status(), check.message());
-        assertPasswordNowhere(STDIN_PASSWORD, STDIN_ENCODED);
-        assertPasswordNowhere(AMS_PASSWORD, AMS_ENCODED);
+        assertPasswordNowhere(PASSWORD, ENCODED);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aHandWrittenUriWithAnEmptyHostIsRefusedByTheNode() throws Exception {
         String bad = "mongodb://127.0.0.1:" + registry.port() + ",127.0.0.1:" + registry.port() + ",/aqueduct";
         node.setConfig(NODE_CFG, "mongo.uri", bad);
@@ -166,12 +180,12 @@ class CommandLineIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void lbRenderOnANodeThatIsNoLbNodePassesNginxAndHaproxy() throws Exception {
-        Output mode = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port()));
+        // lb render logs in to the registry with the node's mongo.uri too
+        Output mode = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), USER, PASSWORD));
         assertThat(mode.exitCode()).as("bin/aqueduct mode cluster: %s", mode).isZero();
-        probe.awaitHealth(APPLY, "registered (origin)", h -> h.check("cluster-registry")
-                .map(c -> c.status().equals("UP")).orElse(false));
+        awaitRegistryCheck("UP");
         Path runtime = node.home().resolve("data/lb/run");
         assertThat(runtime).as("only an lb node has made it so far").doesNotExist();
 
@@ -193,17 +207,14 @@ class CommandLineIT {
             assertThat(v.exitValue()).as("%s: %s", check, said).isZero();
         }
         // nothing the node logged since the password commands holds either password
-        assertPasswordNowhere(AMS_PASSWORD, AMS_ENCODED);
-        assertPasswordNowhere(STDIN_PASSWORD, STDIN_ENCODED);
+        assertPasswordNowhere(PASSWORD, ENCODED);
+        assertPasswordNowhere(WRONG_PASSWORD, "Wrong-S3cret%2F9");
     }
 
-    /**
-     * Waits for the registry check to name the target (so the node read the new mongo.uri) with the outcome of its
-     * first call, past "connecting".
-     */
-    private ClusterProbe.Check awaitRegistryCheckMentioning(String target) throws Exception {
-        ClusterProbe.Health h = probe.awaitHealth(APPLY, "cluster-registry names " + target + " past connecting",
-                x -> "cluster".equals(x.mode()) && x.check("cluster-registry").map(c -> c.message().contains(target)
+    /** Waits for the node to have read the new mongo.uri and the registry check to have {@code status}. */
+    private ClusterProbe.Check awaitRegistryCheck(String status) throws Exception {
+        ClusterProbe.Health h = probe.awaitHealth(APPLY, "cluster-registry " + status, x -> "cluster".equals(x.mode())
+                && x.check("cluster-registry").map(c -> c.status().equals(status)
                         && !c.message().startsWith("connecting")).orElse(false));
         return h.check("cluster-registry").orElseThrow();
     }

@@ -1,9 +1,13 @@
 package io.aqueduct.itests.system;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +24,8 @@ final class RegistryProcess implements AutoCloseable {
     private Process process;
     private Path log;
     private int starts;
+    private String user;
+    private String password;
 
     /**
      * @param home the installation whose {@code bin/aqueduct} runs it (only read: the data goes under {@code dir})
@@ -35,6 +41,13 @@ final class RegistryProcess implements AutoCloseable {
         return port;
     }
 
+    /** From the next start on, clients must log in as {@code user} ({@code --user U --password-stdin}). */
+    RegistryProcess withUser(String user, String password) {
+        this.user = user;
+        this.password = password;
+        return this;
+    }
+
     /** {@code mongodb://127.0.0.1:<port>/}. */
     String uri() {
         return "mongodb://127.0.0.1:" + port + "/";
@@ -46,11 +59,19 @@ final class RegistryProcess implements AutoCloseable {
             throw new IllegalStateException("the registry is already running");
         }
         log = dir.resolve("registry-" + ++starts + ".log");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/aqueduct").toString(), "registry", "--port",
-                Integer.toString(port), "--path", data.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/aqueduct").toString(), "registry", "--port",
+                Integer.toString(port), "--path", data.toString()));
+        if (user != null) {
+            command.addAll(List.of("--user", user, "--password-stdin"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home")); // the same Java as the tests
         process = pb.start();
+        if (user != null) {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
         try {
             Appliance.await(Duration.ofSeconds(30), "bin/aqueduct registry serves on port " + port,
                     () -> !process.isAlive() || output().contains(SERVING));

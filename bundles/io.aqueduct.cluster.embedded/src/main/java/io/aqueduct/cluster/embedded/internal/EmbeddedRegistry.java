@@ -15,7 +15,8 @@ import org.h2.mvstore.MVStore;
  * runs it as a process of its own.
  *
  * <p>What it lacks compared with MongoDB: the {@code hello} command (drivers fall back to {@code isMaster}), TTL
- * deletes, transactions, change streams (no oplog is enabled), authentication and TLS. The registry needs none
+ * deletes, transactions, change streams (no oplog is enabled), users and roles (one user may be required:
+ * {@link AuthenticatingBackend}) and TLS. The registry needs none
  * of them: liveness comes from heartbeat times, never from TTL indexes.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
@@ -46,6 +47,21 @@ public final class EmbeddedRegistry implements AutoCloseable {
      * @throws IOException when the file's directory cannot be created
      */
     public static EmbeddedRegistry start(String host, int port, Path path) throws IOException {
+        return start(host, port, path, null, null);
+    }
+
+    /**
+     * Opens (or creates) the data file and listens; with a user, a client must log in as that user (SCRAM-SHA-1,
+     * the user in the {@code admin} database, as {@code mongodb://user:password@host/} does) before anything else.
+     *
+     * @param user the one user, or null for none (no authentication)
+     * @param password that user's password; kept only as the keys SCRAM derives from it
+     * @throws StartException as {@link #start(String, int, Path)}
+     * @throws IllegalArgumentException a user with an empty password, or the other way round
+     */
+    public static EmbeddedRegistry start(String host, int port, Path path, String user, String password)
+            throws IOException {
+        ScramSha1Server login = user == null && password == null ? null : new ScramSha1Server(user, password);
         Path file = path.toAbsolutePath().normalize();
         Path dir = file.getParent();
         if (dir != null) {
@@ -55,7 +71,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
         MVStore store = null;
         try {
             store = MVStore.open(file.toString());
-            backend = new H2Backend(store); // reads every database in the file
+            // reads every database in the file
+            backend = login == null ? new H2Backend(store) : new AuthenticatingBackend(store, login);
         } catch (RuntimeException e) {
             if (store != null) {
                 store.closeImmediately(); // else the file stays locked for the life of the JVM
