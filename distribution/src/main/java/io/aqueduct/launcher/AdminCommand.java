@@ -112,7 +112,25 @@ public final class AdminCommand {
         }
     }
 
-    private int cluster(List<String> args, Path file) throws IOException {
+    /** What {@code mode cluster} was given; {@code user} and {@code password} are both null or both set. */
+    private record ClusterArguments(String mongo, String user, String password, String role, String registryPort) {
+    }
+
+    /** A reason to refuse the arguments, for {@link #reject}. */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Options anywhere ({@code --role}, {@code --registry-port}, {@code --user}, {@code --password-stdin}; an argument
+     * starting with '-' is never taken for an address; {@code --} ends them), then {@code <mongo> [<user>
+     * [<password>]]}: Ant Media Server's form. The password comes from standard input with {@code --password-stdin}.
+     */
+    private ClusterArguments clusterArguments(List<String> args) throws Rejected, IOException {
         List<String> positional = new ArrayList<>();
         String role = "origin";
         String registryPort = null;
@@ -129,7 +147,7 @@ public final class AdminCommand {
                 passwordFromStdin = true;
             } else if (a.equals("--role") || a.equals("--registry-port") || a.equals("--user")) {
                 if (i + 1 >= args.size()) {
-                    return reject(a + " needs a value" + switch (a) {
+                    throw new Rejected(a + " needs a value" + switch (a) {
                         case "--role" -> ": origin, edge or lb";
                         case "--user" -> ": the MongoDB user";
                         default -> ": a port number";
@@ -149,41 +167,50 @@ public final class AdminCommand {
                 user = a.substring("--user=".length());
             } else {
                 // a stray option (say -rf) is never taken for the MongoDB address
-                return reject("unknown option '" + printable(a) + "' (expected --role, --registry-port, --user, "
+                throw new Rejected("unknown option '" + printable(a) + "' (expected --role, --registry-port, --user, "
                         + "--password-stdin; put -- before a password that starts with '-')");
             }
         }
         if (positional.isEmpty() || positional.get(0).isEmpty()) {
-            return reject("cluster mode needs the MongoDB registry: an address (10.0.0.5), a mongodb:// or a "
+            throw new Rejected("cluster mode needs the MongoDB registry: an address (10.0.0.5), a mongodb:// or a "
                     + "mongodb+srv:// URI, or 'embedded' to host the registry on this node");
         }
-        String mongo = positional.get(0);
-        // Ant Media Server's form: cluster <mongo> <user> <password>
-        String password = null;
         if (user == null && positional.size() > 1) {
-            user = positional.get(1);
-            positional.remove(1);
+            user = positional.remove(1);
         }
-        if (positional.size() > 1) {
-            password = positional.get(1);
-        }
+        String password = positional.size() > 1 ? positional.get(1) : null;
         if (positional.size() > 2 || password != null && passwordFromStdin) {
             // never echoed: one of them may be a password
-            return reject("too many arguments: expected cluster <mongo> [<user> <password> | <user> "
+            throw new Rejected("too many arguments: expected cluster <mongo> [<user> <password> | <user> "
                     + "--password-stdin | --user <user> --password-stdin] [--role origin|edge|lb] [--registry-port P]");
         }
         if (passwordFromStdin) {
             if (user == null) {
-                return reject("--password-stdin needs a user: cluster <mongo> <user> --password-stdin, or --user <user>");
+                throw new Rejected("--password-stdin needs a user: cluster <mongo> <user> --password-stdin, or --user "
+                        + "<user>");
             }
             password = readLine(stdin);
             if (password == null || password.isEmpty()) {
-                return reject("--password-stdin: no password on standard input for user '" + printable(user) + "'");
+                throw new Rejected("--password-stdin: no password on standard input for user '" + printable(user)
+                        + "'");
             }
         } else if (user != null && password == null) {
-            return reject("user '" + printable(user) + "' needs a password: cluster <mongo> <user> <password>, or "
+            throw new Rejected("user '" + printable(user) + "' needs a password: cluster <mongo> <user> <password>, or "
                     + "--password-stdin to read it from standard input");
         }
+        return new ClusterArguments(positional.get(0), user, password, role, registryPort);
+    }
+
+    private int cluster(List<String> args, Path file) throws IOException {
+        ClusterArguments parsed;
+        try {
+            parsed = clusterArguments(args);
+        } catch (Rejected e) {
+            return reject(e.getMessage());
+        }
+        String mongo = parsed.mongo();
+        String user = parsed.user();
+        String registryPort = parsed.registryPort();
         String problem = mongoProblem(mongo);
         if (problem != null) {
             return reject("MongoDB address '" + printable(MongoTarget.redact(mongo)) + "' is not valid: " + problem);
@@ -200,7 +227,7 @@ public final class AdminCommand {
             // the registry bundle's own parser, so what passes here is what the node accepts
             target = MongoTarget.parse(mongo, port);
             if (user != null) {
-                target = target.withCredentials(user, password);
+                target = target.withCredentials(user, parsed.password());
             }
         } catch (IllegalArgumentException e) {
             return reject(printable(e.getMessage()));
@@ -209,7 +236,7 @@ public final class AdminCommand {
             return reject("--registry-port is for 'embedded' (the port of the registry this node hosts); put the port "
                     + "of another registry in the address, e.g. 10.0.0.5:27018");
         }
-        role = role.toLowerCase(Locale.ROOT);
+        String role = parsed.role().toLowerCase(Locale.ROOT);
         if (!CLUSTER_ROLES.contains(role)) {
             return reject("unknown role '" + printable(role) + "': expected origin, edge or lb");
         }
