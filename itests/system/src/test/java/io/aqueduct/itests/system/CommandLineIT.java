@@ -117,7 +117,7 @@ class CommandLineIT {
                 .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         assertThat(r.stdout()).contains("mongo.uri = mongodb://aqadmin:***@127.0.0.1:" + registry.port() + "/");
 
-        ClusterProbe.Check check = awaitRegistryCheck("UP");
+        ClusterProbe.Check check = awaitRegistryCheck("UP", registeredAsUser());
         System.out.printf("AMS form: %s written; cluster-registry %s: %s%n", uri.replace(ENCODED, "***"),
                 check.status(), check.message());
         assertThat(check.message()).contains("aqadmin:***@127.0.0.1:" + registry.port());
@@ -129,7 +129,7 @@ class CommandLineIT {
     void aWrongPasswordIsRefusedByTheRegistryAndNotShown() throws Exception {
         Output r = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), USER, WRONG_PASSWORD));
         assertThat(r.exitCode()).as("bin/aqueduct mode cluster with a wrong password: %s", r).isZero();
-        ClusterProbe.Check check = awaitRegistryCheck("DEGRADED");
+        ClusterProbe.Check check = awaitRegistryCheck("DEGRADED", "authentication to the registry");
         System.out.printf("wrong password: cluster-registry %s: %s%n", check.status(), check.message());
         assertThat(check.message()).contains("authentication to the registry at mongodb://aqadmin:***@127.0.0.1:"
                 + registry.port() + "/ failed as user 'aqadmin' (authSource admin)");
@@ -162,7 +162,7 @@ class CommandLineIT {
         }
         String uri = "mongodb://" + USER + ":" + ENCODED + "@127.0.0.1:" + registry.port() + "/";
         assertThat(Files.readString(node.config(NODE_CFG))).contains("mongo.uri = " + uri + "\n");
-        ClusterProbe.Check check = awaitRegistryCheck("UP");
+        ClusterProbe.Check check = awaitRegistryCheck("UP", registeredAsUser());
         System.out.printf("--password-stdin: cluster-registry %s: %s%n", check.status(), check.message());
         assertPasswordNowhere(PASSWORD, ENCODED);
     }
@@ -185,7 +185,7 @@ class CommandLineIT {
         // lb render logs in to the registry with the node's mongo.uri too
         Output mode = run(List.of("mode", "cluster", "127.0.0.1:" + registry.port(), USER, PASSWORD));
         assertThat(mode.exitCode()).as("bin/aqueduct mode cluster: %s", mode).isZero();
-        awaitRegistryCheck("UP");
+        awaitRegistryCheck("UP", registeredAsUser());
         Path runtime = node.home().resolve("data/lb/run");
         assertThat(runtime).as("only an lb node has made it so far").doesNotExist();
 
@@ -211,11 +211,16 @@ class CommandLineIT {
         assertPasswordNowhere(WRONG_PASSWORD, "Wrong-S3cret%2F9");
     }
 
-    /** Waits for the node to have read the new mongo.uri and the registry check to have {@code status}. */
-    private ClusterProbe.Check awaitRegistryCheck(String status) throws Exception {
-        ClusterProbe.Health h = probe.awaitHealth(APPLY, "cluster-registry " + status, x -> "cluster".equals(x.mode())
-                && x.check("cluster-registry").map(c -> c.status().equals(status)
-                        && !c.message().startsWith("connecting")).orElse(false));
+    /** What the registry check says once the node logged in as {@link #USER}. */
+    private String registeredAsUser() {
+        return "registered in mongodb://" + USER + ":***@127.0.0.1:" + registry.port() + "/";
+    }
+
+    /** Waits for the registry check to have {@code status} and a message with {@code fragment}. */
+    private ClusterProbe.Check awaitRegistryCheck(String status, String fragment) throws Exception {
+        ClusterProbe.Health h = probe.awaitHealth(APPLY, "cluster-registry " + status + ": ..." + fragment + "...",
+                x -> "cluster".equals(x.mode()) && x.check("cluster-registry").map(c -> c.status().equals(status)
+                        && c.message().contains(fragment)).orElse(false));
         return h.check("cluster-registry").orElseThrow();
     }
 
