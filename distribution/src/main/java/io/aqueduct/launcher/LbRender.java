@@ -46,7 +46,8 @@ final class LbRender {
             } else if (a.startsWith("--format=")) {
                 lb.put("format", a.substring("--format=".length()));
             } else {
-                err.println("error: unknown argument '" + AdminCommand.printable(a) + "' (expected --format nginx|haproxy)");
+                err.println("error: unknown argument '" + AdminCommand.printable(a)
+                        + "' (expected --format nginx|haproxy)");
                 return AdminCommand.REJECTED;
             }
         }

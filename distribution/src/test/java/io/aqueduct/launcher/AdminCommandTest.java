@@ -167,7 +167,8 @@ class AdminCommandTest {
         assertTrue(file.contains("role = edge"), file);
         assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                 java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(nodeFile()));
-        assertTrue(out.toString().contains("mongo.uri = mongodb://aqadmin:***@10.0.0.5:27018/ written"), out.toString());
+        assertTrue(out.toString().contains("mongo.uri = mongodb://aqadmin:***@10.0.0.5:27018/ written"),
+                out.toString());
         assertFalse(out.toString().contains("p%40ss") || out.toString().contains(password), out.toString());
     }
 
@@ -209,7 +210,8 @@ class AdminCommandTest {
             err.reset();
             Files.writeString(nodeFile(), NODE);
             assertEquals(2, command.mode(args), "exit code for " + args + ": " + err);
-            assertTrue(err.toString().startsWith("error: ") && err.toString().contains("nothing changed"), err.toString());
+            assertTrue(err.toString().startsWith("error: ") && err.toString().contains("nothing changed"),
+                    err.toString());
             assertFalse(err.toString().contains("s3cret") || err.toString().contains("old"), err.toString());
             assertEquals(NODE, Files.readString(nodeFile()), "file unchanged after " + args);
         }

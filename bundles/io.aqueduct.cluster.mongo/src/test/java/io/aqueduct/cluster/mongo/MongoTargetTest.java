@@ -187,7 +187,8 @@ class MongoTargetTest {
                 .withCredentials("aq", "s3cret");
         MongoTarget srv = MongoTarget.parse("mongodb+srv://cluster0.example.net/live").withCredentials("aq", "s3cret");
 
-        assertThat(target.configValue()).isEqualTo("mongodb://aq:s3cret@db1:27018,db2/live?authSource=admin&replicaSet=rs0");
+        assertThat(target.configValue())
+                .isEqualTo("mongodb://aq:s3cret@db1:27018,db2/live?authSource=admin&replicaSet=rs0");
         assertThat(target.database()).isEqualTo("live");
         assertThat(srv.configValue()).isEqualTo("mongodb+srv://aq:s3cret@cluster0.example.net/live");
         assertThat(srv.isSrv()).isTrue();
