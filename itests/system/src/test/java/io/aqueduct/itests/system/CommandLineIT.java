@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * user's password ({@code bin/aqueduct registry --user aqadmin --password-stdin}): {@code help}; {@code mode cluster}
  * refusing what is not a MongoDB target; Ant Media Server's {@code cluster <mongo> <user> <password>} and
  * {@code --password-stdin}, whose password reaches {@code mongo.uri} percent-encoded, logs the node in, and appears
- * nowhere else (not the process list, the log, {@code status}, {@code /health}); a wrong password refused by the
+ * nowhere else (not the process list, the logs, {@code status}, {@code /health}); a wrong password refused by the
  * registry; a hand-written {@code mongo.uri} with an empty host refused by the node; and {@code lb render} on a node
  * that is no lb node, its output accepted by the real {@code nginx -t} and {@code haproxy -c}. The tests run in order
  * on one node.
@@ -237,6 +237,9 @@ class CommandLineIT {
         for (String secret : List.of(password, encoded)) {
             assertThat(processes).as("ps -eww -o pid,args").doesNotContain(secret);
             assertThat(node.logText()).as("logs/aqueduct.log").doesNotContain(secret);
+            Path console = node.home().resolve("logs/console.out");
+            assertThat(Files.exists(console) ? Files.readString(console) : "").as("logs/console.out")
+                    .doesNotContain(secret);
             assertThat(status.stdout() + status.stderr()).as("bin/aqueduct status").doesNotContain(secret);
             assertThat(health).as("/health").doesNotContain(secret);
         }
