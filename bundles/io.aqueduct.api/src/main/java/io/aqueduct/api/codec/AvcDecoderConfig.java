@@ -1,5 +1,6 @@
 package io.aqueduct.api.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,53 @@ public record AvcDecoderConfig(int nalLengthSize, List<byte[]> sps, List<byte[]>
             throw new MalformedConfigException("AVC configuration record has no SPS");
         }
         return new AvcDecoderConfig(lengthSize, sps, pps, H264Sps.parse(sps.get(0)));
+    }
+
+    /**
+     * The record (with 4-byte NAL lengths) for these parameter sets: profile and level from the first SPS, and
+     * for profiles other than Baseline, Main and Extended (ISO/IEC 14496-15 5.3.3.1.2) its chroma format and bit
+     * depths.
+     *
+     * @throws MalformedConfigException when there is no SPS or no PPS, or the first SPS does not parse
+     */
+    public static byte[] build(List<byte[]> sps, List<byte[]> pps) throws MalformedConfigException {
+        if (sps.isEmpty() || pps.isEmpty() || sps.size() > 31 || pps.size() > 255) {
+            throw new MalformedConfigException(sps.size() + " SPS and " + pps.size()
+                    + " PPS; an H.264 configuration needs one of each (at most 31 SPS and 255 PPS)");
+        }
+        H264Sps first = H264Sps.parse(sps.get(0));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(1); // configurationVersion
+        out.write(first.profile()); // AVCProfileIndication
+        out.write(first.constraints()); // profile_compatibility
+        out.write(first.level()); // AVCLevelIndication
+        out.write(0xff); // reserved, lengthSizeMinusOne = 3
+        out.write(0xe0 | sps.size());
+        for (byte[] s : sps) {
+            writeShortPrefixed(out, s);
+        }
+        out.write(pps.size());
+        for (byte[] p : pps) {
+            writeShortPrefixed(out, p);
+        }
+        int profile = first.profile();
+        if (profile != 66 && profile != 77 && profile != 88) {
+            out.write(0xfc | first.chromaFormat());
+            out.write(0xf8 | (first.bitDepthLuma() - 8));
+            out.write(0xf8 | (first.bitDepthChroma() - 8));
+            out.write(0); // numOfSequenceParameterSetExt
+        }
+        return out.toByteArray();
+    }
+
+    /** A NAL unit after its 16-bit length, as configuration records carry parameter sets. */
+    static void writeShortPrefixed(ByteArrayOutputStream out, byte[] nal) throws MalformedConfigException {
+        if (nal.length == 0 || nal.length > 0xffff) {
+            throw new MalformedConfigException("parameter set of " + nal.length + " bytes does not fit a record");
+        }
+        out.write(nal.length >> 8);
+        out.write(nal.length);
+        out.writeBytes(nal);
     }
 
     /** Reads {@code count} 16-bit-length-prefixed NAL units after the count byte at {@code pos[0]}. */

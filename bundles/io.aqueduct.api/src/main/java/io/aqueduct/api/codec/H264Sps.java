@@ -1,14 +1,22 @@
 package io.aqueduct.api.codec;
 
 /**
- * What a player needs from an H.264 sequence parameter set (ITU-T H.264 7.3.2.1.1): profile, level and the
- * displayed picture size (after cropping).
+ * What a player needs from an H.264 sequence parameter set (ITU-T H.264 7.3.2.1.1): profile, level, the
+ * displayed picture size (after cropping), chroma format and bit depths.
+ *
+ * @param chromaFormat chroma_format_idc (1, 4:2:0, where the profile does not say)
  */
-public record H264Sps(int profile, int constraints, int level, int width, int height) {
+public record H264Sps(int profile, int constraints, int level, int width, int height, int chromaFormat,
+        int bitDepthLuma, int bitDepthChroma) {
+
+    /** An SPS of 8-bit 4:2:0 video (the form of version 1.1 of this package). */
+    public H264Sps(int profile, int constraints, int level, int width, int height) {
+        this(profile, constraints, level, width, height, 1, 8, 8);
+    }
 
     /** Parses an SPS NAL unit (starting with its one-byte NAL header). */
     public static H264Sps parse(byte[] nal) throws MalformedConfigException {
-        if (nal.length < 4 || (nal[0] & 0x1f) != 7) {
+        if (nal.length < 4 || (nal[0] & 0x1f) != NalUnits.H264_SPS) {
             throw new MalformedConfigException("not an H.264 sequence parameter set");
         }
         byte[] rbsp = Rbsp.unescape(nal, 1, nal.length - 1);
@@ -18,6 +26,8 @@ public record H264Sps(int profile, int constraints, int level, int width, int he
         int level = r.bits(8);
         r.ue(); // seq_parameter_set_id
         int chromaFormat = 1;
+        int depthLuma = 8;
+        int depthChroma = 8;
         if (hasChromaInfo(profile)) {
             chromaFormat = r.ue();
             if (chromaFormat > 3) {
@@ -26,8 +36,11 @@ public record H264Sps(int profile, int constraints, int level, int width, int he
             if (chromaFormat == 3) {
                 r.flag(); // separate_colour_plane_flag
             }
-            r.ue(); // bit_depth_luma_minus8
-            r.ue(); // bit_depth_chroma_minus8
+            depthLuma = r.ue() + 8;
+            depthChroma = r.ue() + 8;
+            if (depthLuma > 14 || depthChroma > 14) {
+                throw new MalformedConfigException("bit depth " + depthLuma + "/" + depthChroma + " out of range");
+            }
             r.flag(); // qpprime_y_zero_transform_bypass_flag
             if (r.flag()) { // seq_scaling_matrix_present_flag
                 for (int i = 0; i < (chromaFormat != 3 ? 8 : 12); i++) {
@@ -80,7 +93,8 @@ public record H264Sps(int profile, int constraints, int level, int width, int he
         if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
             throw new MalformedConfigException("picture size " + width + "x" + height + " out of range");
         }
-        return new H264Sps(profile, constraints, level, (int) width, (int) height);
+        return new H264Sps(profile, constraints, level, (int) width, (int) height, chromaFormat, depthLuma,
+                depthChroma);
     }
 
     /** The {@code avc1.PPCCLL} string HLS and MSE use in CODECS. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** Records produced by ffmpeg 5.1 with libx264 and its aac encoder, taken from the FLV sequence headers. */
@@ -37,6 +38,28 @@ class CodecConfigTest {
         assertEquals(width, c.first().width());
         assertEquals(height, c.first().height());
         assertEquals(codecs, c.first().codecString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {AVC_720P,
+        "0142c00dffe100186742c00dd90141fb0110000003001000000303c0f142a48001000568cb83cb20",
+        "01f4001effe1001967f4001e919b281407b60220000003002000000781e2c5b2c001000668ebe3c44844fff8f800"})
+    void buildsTheRecordFfmpegWroteFromItsParameterSets(String record) throws Exception {
+        AvcDecoderConfig c = AvcDecoderConfig.parse(hex(record));
+        assertEquals(record, HexFormat.of().formatHex(AvcDecoderConfig.build(c.sps(), c.pps())));
+    }
+
+    @Test
+    void readsChromaFormatAndBitDepth() throws Exception {
+        H264Sps high444 = AvcDecoderConfig.parse(hex("01f4001effe1001967f4001e919b281407b60220000003002000000781e2c5b2c0"
+                + "01000668ebe3c44844fff8f800")).first();
+        assertEquals(3, high444.chromaFormat());
+        assertEquals(8, high444.bitDepthLuma());
+        assertEquals(8, high444.bitDepthChroma());
+        assertEquals(new H264Sps(66, 0xc0, 13, 320, 240, 1, 8, 8), new H264Sps(66, 0xc0, 13, 320, 240),
+                "the 1.1 constructor: 8-bit 4:2:0");
+        assertThrows(MalformedConfigException.class, () -> AvcDecoderConfig.build(java.util.List.of(),
+                java.util.List.of(hex("68ebe3cb22c0"))));
     }
 
     @Test

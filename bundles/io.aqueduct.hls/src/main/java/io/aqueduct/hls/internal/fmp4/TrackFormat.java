@@ -2,6 +2,7 @@ package io.aqueduct.hls.internal.fmp4;
 
 import io.aqueduct.api.codec.AacConfig;
 import io.aqueduct.api.codec.AvcDecoderConfig;
+import io.aqueduct.api.codec.HevcDecoderConfig;
 import io.aqueduct.api.codec.MalformedConfigException;
 import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaType;
@@ -55,7 +56,7 @@ final class TrackFormat {
                             0, avc.first().codecString());
                 }
                 case H265: {
-                    HevcConfig hevc = HevcConfig.parse(track.config());
+                    HevcDecoderConfig hevc = HevcDecoderConfig.parse(track.config());
                     int w = hevc.width() > 0 ? hevc.width() : track.width();
                     int h = hevc.width() > 0 ? hevc.height() : track.height();
                     if (w <= 0 || h <= 0) {

@@ -1,8 +1,13 @@
 package io.aqueduct.hls.internal.ts;
 
 import io.aqueduct.api.codec.AacConfig;
+import io.aqueduct.api.codec.AdtsHeader;
+import io.aqueduct.api.codec.AnnexBWriter;
 import io.aqueduct.api.codec.AvcDecoderConfig;
+import io.aqueduct.api.codec.Crc32Mpeg2;
 import io.aqueduct.api.codec.MalformedConfigException;
+import io.aqueduct.api.codec.TsDemuxer;
+import io.aqueduct.api.codec.TsTables;
 import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.MediaType;
@@ -26,18 +31,18 @@ import java.util.List;
  * <p>Not thread-safe: one writer per output stream. Packets are read, never released: the caller keeps ownership.
  */
 public final class TsSegmentWriter {
-    public static final int PACKET_SIZE = 188;
-    public static final int PAT_PID = 0x0000;
+    public static final int PACKET_SIZE = TsDemuxer.PACKET_SIZE;
+    public static final int PAT_PID = TsTables.PAT_PID;
     public static final int PMT_PID = 0x1000;
     public static final int VIDEO_PID = 0x0100;
     public static final int AUDIO_PID = 0x0101;
-    public static final int STREAM_TYPE_H264 = 0x1b;
-    public static final int STREAM_TYPE_AAC_ADTS = 0x0f;
+    public static final int STREAM_TYPE_H264 = TsTables.STREAM_TYPE_H264;
+    public static final int STREAM_TYPE_AAC_ADTS = TsTables.STREAM_TYPE_AAC_ADTS;
 
-    static final int SYNC_BYTE = 0x47;
+    static final int SYNC_BYTE = TsDemuxer.SYNC_BYTE;
     static final int STREAM_ID_VIDEO = 0xe0;
     static final int STREAM_ID_AUDIO = 0xc0;
-    private static final int PROGRAM_NUMBER = 1;
+    static final int PROGRAM_NUMBER = 1;
     private static final int TRANSPORT_STREAM_ID = 1;
     private static final int PAYLOAD_SIZE = PACKET_SIZE - 4;
     private static final byte[] STUFFING = new byte[PACKET_SIZE];
@@ -57,7 +62,7 @@ public final class TsSegmentWriter {
 
     // converters for the configuration of the latest packet's track; a new Track means a new configuration
     private Track annexBTrack;
-    private AnnexB annexB;
+    private AnnexBWriter annexB;
     private Track adtsTrack;
     private AdtsHeader adts;
 
@@ -131,10 +136,10 @@ public final class TsSegmentWriter {
         return false;
     }
 
-    private AnnexB annexB(Track track) {
+    private AnnexBWriter annexB(Track track) {
         if (!track.equals(annexBTrack)) {
             try {
-                annexB = AnnexB.of(AvcDecoderConfig.parse(track.config()));
+                annexB = AnnexBWriter.of(AvcDecoderConfig.parse(track.config()));
             } catch (MalformedConfigException e) {
                 throw new IllegalArgumentException("H.264 track " + track.id() + ": " + e.getMessage(), e);
             }

@@ -39,6 +39,14 @@ final class Fixtures {
         return b;
     }
 
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] b : parts) {
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] nal(int header, int size, int seed) {
         byte[] n = new byte[size];
         n[0] = (byte) header;

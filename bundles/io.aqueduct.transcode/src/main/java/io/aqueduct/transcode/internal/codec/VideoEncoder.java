@@ -19,12 +19,15 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
+import io.aqueduct.api.codec.AnnexB;
+import io.aqueduct.api.codec.MalformedConfigException;
 import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.ffmpeg.FfmpegException;
 import io.aqueduct.transcode.internal.ladder.Ladder.PlannedRendition;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -101,11 +104,11 @@ public final class VideoEncoder implements AutoCloseable {
             if (context.extradata_size() <= 0) {
                 throw new FfmpegException(encoder + " gave no SPS and PPS");
             }
-            byte[] config = AnnexBToAvcc.decoderConfig(Packets.bytes(context.extradata(), context.extradata_size()),
-                    context.extradata_size());
+            byte[] config = AnnexB.decoderConfig(Codec.H264, Unpooled.wrappedBuffer(
+                    Packets.bytes(context.extradata(), context.extradata_size())));
             track = Track.video(trackId, Codec.H264).config(config).size(rendition.width(), rendition.height())
                     .bitrate(bitrate).build();
-        } catch (FfmpegException | RuntimeException e) {
+        } catch (FfmpegException | MalformedConfigException | RuntimeException e) {
             close();
             throw e instanceof FfmpegException f ? f : new FfmpegException(encoder + ": " + e.getMessage());
         } finally {
@@ -160,7 +163,7 @@ public final class VideoEncoder implements AutoCloseable {
                 byte[] data = Packets.bytes(packet);
                 out.accept(MediaPacket.of(track, packet.dts(), packet.pts(),
                         (packet.flags() & AV_PKT_FLAG_KEY) != 0,
-                        AnnexBToAvcc.accessUnit(data, data.length, ByteBufAllocator.DEFAULT)));
+                        AnnexB.toLengthPrefixed(Codec.H264, Unpooled.wrappedBuffer(data), ByteBufAllocator.DEFAULT)));
             } finally {
                 av_packet_unref(packet);
             }

@@ -1,9 +1,9 @@
-package io.aqueduct.hls.internal.ts;
+package io.aqueduct.api.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.aqueduct.api.codec.AacConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -55,6 +55,46 @@ class AdtsHeaderTest {
         assertThrows(IllegalArgumentException.class, () -> AdtsHeader.of(new AacConfig(42, 44100, 2)));
         AdtsHeader h = AdtsHeader.of(new AacConfig(2, 44100, 2));
         assertThrows(IllegalArgumentException.class, () -> h.write(Unpooled.buffer(), AdtsHeader.MAX_FRAME_LENGTH + 1));
+    }
+
+    @Test
+    void readsBackWhatItWritesAndTheAudioSpecificConfig() throws Exception {
+        for (String config : new String[] {"1210", "1190", "1398", "0a08"}) { // LC 44.1/2, LC 48/2, LC 22.05/3, Main 44.1/1
+            byte[] asc = ByteBufUtil.decodeHexDump(config);
+            AdtsHeader h = AdtsHeader.of(AacConfig.parse(asc));
+            ByteBuf b = Unpooled.buffer();
+            h.write(b, 300);
+            b.writeZero(300);
+            AdtsHeader.Frame f = AdtsHeader.read(b, 0);
+            assertEquals(h, f.header());
+            assertEquals(7, f.headerLength());
+            assertEquals(300, f.dataLength());
+            assertEquals(307, f.length());
+            assertArrayEquals(asc, f.header().audioSpecificConfig(), config);
+        }
+    }
+
+    @Test
+    void readsAHeaderWithCrc() throws Exception {
+        // protection_absent 0: two CRC bytes follow the 7; frame length 9 + 4
+        ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("fff0508001bffc12340102030499"));
+        AdtsHeader.Frame f = AdtsHeader.read(b, 0);
+        assertEquals(9, f.headerLength());
+        assertEquals(4, f.dataLength());
+    }
+
+    @Test
+    void refusesWhatIsNotAnAdtsFrame() {
+        ByteBuf lc = Unpooled.buffer();
+        AdtsHeader.of(new AacConfig(2, 44100, 2)).write(lc, 10);
+        lc.writeZero(9); // one byte short of the frame
+        MalformedConfigException e = assertThrows(MalformedConfigException.class, () -> AdtsHeader.read(lc, 0));
+        assertEquals("ADTS frame length 17 at offset 0 is outside 7..16", e.getMessage());
+        assertThrows(MalformedConfigException.class, () -> AdtsHeader.read(Unpooled.wrappedBuffer(new byte[6]), 0));
+        byte[] noSync = ByteBufUtil.decodeHexDump("fef150802f5ffc");
+        assertThrows(MalformedConfigException.class, () -> AdtsHeader.read(Unpooled.wrappedBuffer(noSync), 0));
+        byte[] reservedRate = ByteBufUtil.decodeHexDump("fff1748001fffc");
+        assertThrows(MalformedConfigException.class, () -> AdtsHeader.read(Unpooled.wrappedBuffer(reservedRate), 0));
     }
 
     private static String hex(AdtsHeader h, int frameLength) {

@@ -1,7 +1,9 @@
-package io.aqueduct.hls.internal.ts;
+package io.aqueduct.api.codec;
+
+import io.netty.buffer.ByteBuf;
 
 /** The CRC_32 of PSI sections (ISO/IEC 13818-1 annex A): polynomial 0x04C11DB7, not reflected, no final XOR. */
-final class Crc32Mpeg2 {
+public final class Crc32Mpeg2 {
     private static final int[] TABLE = new int[256];
 
     static {
@@ -17,10 +19,20 @@ final class Crc32Mpeg2 {
     private Crc32Mpeg2() {
     }
 
-    static int compute(byte[] data, int offset, int length) {
+    /** The CRC of {@code length} bytes; over a section with its CRC_32 field it is 0. */
+    public static int compute(byte[] data, int offset, int length) {
         int crc = 0xffffffff;
         for (int i = offset; i < offset + length; i++) {
             crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ data[i]) & 0xff];
+        }
+        return crc;
+    }
+
+    /** The CRC of {@code length} bytes at {@code index}; the buffer's indexes are not moved. */
+    public static int compute(ByteBuf data, int index, int length) {
+        int crc = 0xffffffff;
+        for (int i = index; i < index + length; i++) {
+            crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ data.getByte(i)) & 0xff];
         }
         return crc;
     }
