@@ -13,11 +13,22 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface StreamHub {
 
     /**
-     * Starts a live stream.
+     * Starts a live stream in its own right ({@link PublishOptions#DEFAULTS}).
      *
      * @throws StreamAlreadyLiveException when the key already has a publisher
      */
-    Publication publish(StreamKey key) throws StreamAlreadyLiveException;
+    default Publication publish(StreamKey key) throws StreamAlreadyLiveException {
+        return publish(key, PublishOptions.DEFAULTS);
+    }
+
+    /**
+     * Starts a live stream with what its publisher says about it (for example that it is a rendition of another
+     * stream), which its {@link StreamInfo} carries.
+     *
+     * @throws StreamAlreadyLiveException when the key already has a publisher
+     * @throws IllegalArgumentException when the options name the key itself as its source
+     */
+    Publication publish(StreamKey key, PublishOptions options) throws StreamAlreadyLiveException;
 
     /**
      * Subscribes to a live stream. The subscription starts at the stream's last video keyframe (so playback

@@ -147,7 +147,7 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         closed = true;
         for (Feed f : feeds.values()) {
             f.close();
@@ -274,8 +274,10 @@ public final class HlsService implements StreamLifecycleListener, HealthIndicato
                 drain.close();
                 segmenter.end();
             }
-            boolean video = hub.stream(stream.key()).map(i -> i.tracks().stream()
+            Optional<StreamInfo> info = hub.stream(stream.key());
+            boolean video = info.map(i -> i.tracks().stream()
                     .map(Track::mediaType).anyMatch(MediaType.VIDEO::equals)).orElse(false);
+            stream.renditionOf(info.flatMap(StreamInfo::renditionOf));
             HlsSegmenter s = stream.newSegmenter(video);
             segmenter = s;
             SubscriptionDrain[] run = new SubscriptionDrain[1];

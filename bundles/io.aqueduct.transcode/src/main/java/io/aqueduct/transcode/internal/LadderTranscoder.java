@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class LadderTranscoder implements StreamLifecycleListener, HealthIndicator {
     public static final String PID = "io.aqueduct.transcode.ladder";
     private static final Logger LOG = LoggerFactory.getLogger(LadderTranscoder.class);
-    /** A rendition's stream name: never transcoded again. */
-    private static final Pattern RENDITION = Pattern.compile(".+_\\d{2,5}p");
 
     @ObjectClassDefinition(name = "Aqueduct transcoding ladder",
             description = "The renditions the live streams of one application are transcoded into")
@@ -146,7 +143,9 @@ public final class LadderTranscoder implements StreamLifecycleListener, HealthIn
 
     @Override
     public void streamStarted(StreamKey key) {
-        if (settings == null || !key.app().equals(app) || RENDITION.matcher(key.name()).matches()) {
+        // a rendition (what its publisher says, whatever its name) is never transcoded again
+        if (settings == null || !key.app().equals(app)
+                || hub.stream(key).flatMap(StreamInfo::renditionOf).isPresent()) {
             return;
         }
         synchronized (this) {

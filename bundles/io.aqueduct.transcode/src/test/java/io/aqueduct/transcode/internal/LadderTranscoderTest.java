@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
 import io.aqueduct.ffmpeg.FfmpegCapabilities;
@@ -47,10 +48,13 @@ class LadderTranscoderTest {
         try (Publication already = hub.publish(StreamKey.of("live", "before"))) {
             start(Map.of("app", "live"));
             try (Publication other = hub.publish(StreamKey.of("vod", "cam"));
-                    Publication rendition = hub.publish(StreamKey.of("live", "cam_240p"));
+                    Publication rendition = hub.publish(StreamKey.of("live", "cam_240p"),
+                            PublishOptions.DEFAULTS.withRenditionOf(StreamKey.of("live", "cam")));
+                    Publication user = hub.publish(StreamKey.of("live", "user_720p"));
                     Publication source = hub.publish(StreamKey.of("live", "cam"))) {
+                // a rendition is what its publisher says it is, whatever its name
                 assertThat(ladder.statuses()).extracting(s -> s.source().toString())
-                        .containsExactly("live/before", "live/cam");
+                        .containsExactly("live/before", "live/cam", "live/user_720p");
                 HealthCheck h = ladder.check();
                 assertThat(ladder.name()).isEqualTo("transcode-live");
                 assertThat(h.status()).isEqualTo(HealthCheck.Status.UP);

@@ -195,6 +195,13 @@ class TranscodeIT {
         }
         assertThat(variants.keySet()).as("the source and its three renditions").containsExactlyInAnyOrder(
                 "../cam_720p/ll.m3u8", "../cam_480p/ll.m3u8", "../cam_240p/ll.m3u8", "ll.m3u8");
+        // the renditions are published as renditions of live/cam (not guessed from names): they report each other
+        assertThat(node.get(port, "/live/cam/ll.m3u8").body()).contains(
+                "#EXT-X-RENDITION-REPORT:URI=\"../cam_720p/ll.m3u8\"",
+                "#EXT-X-RENDITION-REPORT:URI=\"../cam_240p/ll.m3u8\"");
+        assertThat(node.get(port, "/live/cam_240p/ll.m3u8").body()).contains(
+                "#EXT-X-RENDITION-REPORT:URI=\"../cam/ll.m3u8\"",
+                "#EXT-X-RENDITION-REPORT:URI=\"../cam_480p/ll.m3u8\"");
         Map<String, String> sizes = Map.of("720p", "1280x720", "480p", "854x480", "240p", "426x240");
         Map<String, Double> targets = Map.of("720p", 2_500_000.0, "480p", 1_200_000.0, "240p", 400_000.0);
         for (String r : sizes.keySet()) {

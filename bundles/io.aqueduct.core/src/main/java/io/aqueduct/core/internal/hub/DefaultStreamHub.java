@@ -3,6 +3,7 @@ package io.aqueduct.core.internal.hub;
 import io.aqueduct.api.stream.EndReason;
 import io.aqueduct.api.stream.HubStatistics;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamAlreadyLiveException;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamInfo;
@@ -114,9 +115,12 @@ public final class DefaultStreamHub implements StreamHub {
     }
 
     @Override
-    public Publication publish(StreamKey key) throws StreamAlreadyLiveException {
+    public Publication publish(StreamKey key, PublishOptions options) throws StreamAlreadyLiveException {
         Objects.requireNonNull(key, "key");
-        LiveStream stream = new LiveStream(this, key, clock.instant(),
+        if (options.renditionOf().filter(key::equals).isPresent()) {
+            throw new IllegalArgumentException("stream " + key + " cannot be a rendition of itself");
+        }
+        LiveStream stream = new LiveStream(this, key, options.renditionOf(), clock.instant(),
                 new GopCache(GOP_CACHE_MAX_PACKETS, GOP_CACHE_MAX_BYTES));
         if (streams.putIfAbsent(key, stream) != null) {
             throw new StreamAlreadyLiveException(key);

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LiveStream implements Publication {
     private final DefaultStreamHub hub;
     private final StreamKey key;
+    private final Optional<StreamKey> renditionOf;
     private final Instant started;
     private final Object lock = new Object();
     private final GopCache cache;
@@ -39,9 +40,10 @@ final class LiveStream implements Publication {
     private final AtomicLong skips = new AtomicLong();
     private final AtomicLong slowDisconnects = new AtomicLong();
 
-    LiveStream(DefaultStreamHub hub, StreamKey key, Instant started, GopCache cache) {
+    LiveStream(DefaultStreamHub hub, StreamKey key, Optional<StreamKey> renditionOf, Instant started, GopCache cache) {
         this.hub = hub;
         this.key = key;
+        this.renditionOf = renditionOf;
         this.started = started;
         this.cache = cache;
     }
@@ -136,7 +138,7 @@ final class LiveStream implements Publication {
     StreamInfo info() {
         synchronized (lock) {
             return new StreamInfo(key, started, new ArrayList<>(tracks.values()), subscribers.size(), packetsIn,
-                    bytesIn, dropped.get(), skips.get(), slowDisconnects.get());
+                    bytesIn, dropped.get(), skips.get(), slowDisconnects.get(), renditionOf);
         }
     }
 }

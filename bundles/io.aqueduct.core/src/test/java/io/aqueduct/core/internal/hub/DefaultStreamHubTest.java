@@ -13,6 +13,7 @@ import io.aqueduct.api.media.MediaType;
 import io.aqueduct.api.stream.EndReason;
 import io.aqueduct.api.stream.HubStatistics;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamAlreadyLiveException;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
@@ -69,6 +70,21 @@ class DefaultStreamHubTest {
         List<MediaPacket> out = new ArrayList<>();
         s.drainTo(out, Integer.MAX_VALUE);
         return out;
+    }
+
+    @Test
+    void aStreamCarriesWhatItsPublisherSaidItIsARenditionOf() throws Exception {
+        StreamKey rendition = StreamKey.of("live", "cam_480p");
+        try (Publication source = hub.publish(KEY);
+                Publication low = hub.publish(rendition, PublishOptions.DEFAULTS.withRenditionOf(KEY))) {
+            assertEquals(java.util.Optional.empty(), hub.stream(KEY).orElseThrow().renditionOf());
+            assertEquals(java.util.Optional.of(KEY), hub.stream(rendition).orElseThrow().renditionOf());
+            assertEquals(java.util.Optional.of(KEY), hub.streams().get(0).renditionOf(), "live/cam_480p, first by key");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> hub.publish(KEY, PublishOptions.DEFAULTS.withRenditionOf(KEY)));
+        assertEquals("stream " + KEY + " cannot be a rendition of itself", e.getMessage());
+        assertTrue(hub.stream(KEY).isEmpty(), "nothing was published");
     }
 
     @Test

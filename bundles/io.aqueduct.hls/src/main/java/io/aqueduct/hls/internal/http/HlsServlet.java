@@ -25,7 +25,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +51,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  *   <tr><td>{@code index.m3u8}</td><td>classic playlist over MPEG-TS segments {@code <msn>.ts}</td></tr>
  *   <tr><td>{@code ll.m3u8}</td><td>LL-HLS playlist over CMAF: {@code init-<hash>.mp4}, segments {@code <msn>.m4s},
  *       parts {@code <msn>.<part>.m4s}; blocking reload with {@code _HLS_msn} / {@code _HLS_part}</td></tr>
- *   <tr><td>{@code master.m3u8}</td><td>this stream and its renditions {@code <stream>_<height>p}</td></tr>
+ *   <tr><td>{@code master.m3u8}</td><td>this stream and the streams published as its renditions
+ *       ({@link HlsRenditions})</td></tr>
  * </table>
  *
  * <p>Registered as the default servlet, so it sees only what no other servlet takes ({@code /health}, the console).
@@ -70,7 +70,6 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
     private static final Pattern SEGMENT = Pattern.compile("(\\d{1,18})\\.(ts|m4s)");
     private static final Pattern PART = Pattern.compile("(\\d{1,18})\\.(\\d{1,6})\\.m4s");
     private static final Pattern INIT = Pattern.compile("init-[0-9a-f]{8}\\.mp4");
-    private static final Pattern RENDITION = Pattern.compile("(.+)_(\\d{2,5})p");
     private static final String TIMED_OUT = "aqueduct.hls.timedOut";
     private static final String SLOT = "aqueduct.hls.slot";
     /** A client gets this long for one segment or part; then the connection is dropped. */
@@ -83,10 +82,12 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
     private final transient HlsService service;
     private final transient List<StreamSource> sources = new CopyOnWriteArrayList<>();
     private final transient HlsViewers viewers;
+    private final transient HlsRenditions renditions;
 
     @Activate
     public HlsServlet(@Reference HlsService service) {
         this.service = service;
+        this.renditions = new HlsRenditions(service);
         // a player reloads its playlist at least once per target duration: three of them see every one still playing
         this.viewers = new HlsViewers(TimeUnit.MICROSECONDS.toNanos(Math.max(6_000_000,
                 3 * service.options().hls().targetDurationMicros())), System::nanoTime);
@@ -169,7 +170,7 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
         switch (file) {
             case "index.m3u8" -> classic(response, stream);
             case "ll.m3u8" -> lowLatency(request, response, stream);
-            case "master.m3u8" -> playlist(response, master(key));
+            case "master.m3u8" -> playlist(response, renditions.master(key));
             default -> media(request, response, stream, file);
         }
     }
@@ -515,7 +516,7 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
 
     /** The LL-HLS playlist: the cached one, or with rendition reports when the stream has other renditions. */
     private byte[] lowLatencyPlaylist(HlsStream stream) {
-        List<RenditionReport> reports = reports(stream.key());
+        List<RenditionReport> reports = renditions.reports(stream.key());
         return reports.isEmpty() ? stream.lowLatencyPlaylist()
                 : stream.snapshot().lowLatencyPlaylist(reports).getBytes(StandardCharsets.UTF_8);
     }
@@ -529,49 +530,6 @@ public final class HlsServlet extends HttpServlet implements ViewerCount {
         response.setHeader("Cache-Control", "no-cache");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    /** This stream's renditions: itself and the live streams named {@code <base>_<height>p} in its app. */
-    private List<HlsStream> renditions(StreamKey key) {
-        String base = baseName(key.name());
-        List<HlsStream> out = new ArrayList<>();
-        for (HlsStream s : service.streams()) {
-            if (s.key().app().equals(key.app()) && baseName(s.key().name()).equals(base)) {
-                out.add(s);
-            }
-        }
-        out.sort((a, b) -> a.key().compareTo(b.key()));
-        return out;
-    }
-
-    private static String baseName(String name) {
-        Matcher m = RENDITION.matcher(name);
-        return m.matches() ? m.group(1) : name;
-    }
-
-    private List<RenditionReport> reports(StreamKey key) {
-        List<RenditionReport> reports = new ArrayList<>();
-        for (HlsStream s : renditions(key)) {
-            HlsSnapshot snap = s.snapshot();
-            if (!s.key().equals(key) && snap.lastSequenceNumber() >= 0) {
-                reports.add(new RenditionReport("../" + s.key().name() + "/ll.m3u8", snap.lastSequenceNumber(),
-                        snap.lastPart()));
-            }
-        }
-        return reports;
-    }
-
-    private String master(StreamKey key) {
-        List<MasterPlaylistWriter.Variant> variants = new ArrayList<>();
-        for (HlsStream s : renditions(key)) {
-            HlsSnapshot snap = s.snapshot();
-            String uri = s.key().equals(key) ? "ll.m3u8" : "../" + s.key().name() + "/ll.m3u8";
-            MasterPlaylistWriter.Variant v = MasterPlaylistWriter.Variant.of(uri, snap);
-            if (v != null) {
-                variants.add(v);
-            }
-        }
-        return MasterPlaylistWriter.write(variants);
     }
 
     private static void cors(HttpServletResponse response) {

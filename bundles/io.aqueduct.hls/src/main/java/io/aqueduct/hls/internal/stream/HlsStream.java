@@ -6,6 +6,7 @@ import io.aqueduct.api.codec.MalformedConfigException;
 import io.aqueduct.api.media.Codec;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
+import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.hls.internal.playlist.InitSection;
 import io.aqueduct.hls.internal.playlist.MediaPlaylistWriter;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -81,6 +83,8 @@ public final class HlsStream implements HlsSegmenter.Listener {
     /** Written by the muxing thread, read by the stats. */
     private volatile long muxErrors;
     private volatile String problem;
+    /** What the current run's publisher said this stream is a rendition of; null for a stream in its own right. */
+    private volatile StreamKey renditionOf;
 
     private final Object lock = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -109,6 +113,16 @@ public final class HlsStream implements HlsSegmenter.Listener {
 
     public StreamKey key() {
         return key;
+    }
+
+    /** The stream this one is a rendition of, as the publisher of its latest run said ({@link StreamInfo}). */
+    public Optional<StreamKey> renditionOf() {
+        return Optional.ofNullable(renditionOf);
+    }
+
+    /** Set when a run starts: a republish may say something else. */
+    public void renditionOf(Optional<StreamKey> source) {
+        renditionOf = source.orElse(null);
     }
 
     public HlsSnapshot snapshot() {

@@ -14,6 +14,7 @@ import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.MediaType;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamAlreadyLiveException;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
@@ -480,7 +481,7 @@ public final class StreamTranscoder implements SubscriptionListener {
                     settings.preset(), VIDEO_TRACK);
             Publication publication;
             try {
-                publication = hub.publish(key);
+                publication = hub.publish(key, PublishOptions.DEFAULTS.withRenditionOf(source));
             } catch (StreamAlreadyLiveException e) {
                 encoder.close();
                 refused.add(key + " (someone else publishes it)");

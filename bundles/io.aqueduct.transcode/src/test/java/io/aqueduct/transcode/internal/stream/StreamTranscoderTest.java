@@ -7,6 +7,7 @@ import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.MediaType;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
 import io.aqueduct.api.stream.Subscription;
@@ -18,11 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,8 @@ class StreamTranscoderTest {
         assertThat(status.framesDecoded()).isEqualTo(sourceFrames);
         assertThat(status.decodeErrors()).isZero();
         assertThat(renditions.keys()).containsExactlyInAnyOrder("live/src_720p", "live/src_480p", "live/src_240p");
+        assertThat(renditions.renditionOf()).as("each rendition is published as one of the source")
+                .containsOnlyKeys(renditions.keys()).allSatisfy((k, source) -> assertThat(source).isEqualTo(SOURCE));
         int[][] sizes = {{1280, 720}, {854, 480}, {426, 240}};
         String[] names = {"live/src_720p", "live/src_480p", "live/src_240p"};
         long sourceAudio = hd.stream().filter(p -> p.mediaType() == MediaType.AUDIO).count();
@@ -320,7 +323,7 @@ class StreamTranscoderTest {
 
     /** Subscribes to every rendition that starts and writes down what it carries. */
     private final class Renditions implements StreamLifecycleListener {
-        private final Pattern rendition = Pattern.compile(".+_\\d+p");
+        private final Map<String, StreamKey> renditionOf = new ConcurrentHashMap<>();
         private final Map<String, List<Seen>> video = new ConcurrentHashMap<>();
         private final Map<String, List<Seen>> audio = new ConcurrentHashMap<>();
         private final Map<String, List<Seen>> all = new ConcurrentHashMap<>();
@@ -329,9 +332,11 @@ class StreamTranscoderTest {
 
         @Override
         public void streamStarted(StreamKey key) {
-            if (!rendition.matcher(key.name()).matches()) {
+            Optional<StreamKey> source = hub.stream(key).flatMap(StreamInfo::renditionOf);
+            if (source.isEmpty()) {
                 return;
             }
+            renditionOf.put(key.toString(), source.get());
             starts.merge(key.toString(), 1, Integer::sum);
             hub.subscribe(key, SubscriptionOptions.DEFAULTS.withMaxQueueMicros(600_000_000L), s -> {
                 MediaPacket p;
@@ -343,6 +348,11 @@ class StreamTranscoderTest {
                     p.release();
                 }
             }).ifPresent(subscriptions::add);
+        }
+
+        /** The source each rendition's publication named. */
+        Map<String, StreamKey> renditionOf() {
+            return renditionOf;
         }
 
         List<String> keys() {
