@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -85,8 +86,12 @@ public final class RelayClient implements AutoCloseable {
 
     /** Receives one relayed stream. Exactly one of end, notFound and lost ends it, unless it is closed first. */
     public interface StreamHandler {
-        /** The origin relays the stream; {@code tracks} are its tracks as the origin knew them then. */
-        void start(StreamKey key, List<Track> tracks);
+        /**
+         * The origin relays the stream; {@code tracks} are its tracks as the origin knew them then, and
+         * {@code renditionOf} the stream its publisher declared it a rendition of (always empty from a version 1
+         * origin).
+         */
+        void start(StreamKey key, Optional<StreamKey> renditionOf, List<Track> tracks);
 
         /** A packet of the stream; the handler owns it and releases it (or hands it on). */
         void packet(MediaPacket packet);
@@ -136,6 +141,7 @@ public final class RelayClient implements AutoCloseable {
         final StreamKey key;
         final List<RelaySubscription> subscribers = new ArrayList<>();
         final Map<Integer, Track> tracks = new TreeMap<>();
+        Optional<StreamKey> renditionOf = Optional.empty();
         int requestId;
         int streamId;
         int pendingTracks;
@@ -153,6 +159,8 @@ public final class RelayClient implements AutoCloseable {
     private final String token;
     private final Listener listener;
     private final Duration readTimeout;
+    /** The protocol version this connection says in its HELLO. */
+    private final int version;
     private final CompletableFuture<RelayClient> connected = new CompletableFuture<>();
     private final ReadActivity activity = new ReadActivity();
     private volatile Channel channel;
@@ -172,7 +180,9 @@ public final class RelayClient implements AutoCloseable {
     private volatile long packetsReceived;
     private volatile long payloadBytesReceived;
 
-    private RelayClient(String origin, String edgeId, String token, Listener listener, Duration readTimeout) {
+    private RelayClient(String origin, String edgeId, String token, Listener listener, Duration readTimeout,
+            int version) {
+        this.version = version;
         this.origin = origin;
         this.edgeId = edgeId;
         this.token = token;
@@ -191,11 +201,43 @@ public final class RelayClient implements AutoCloseable {
         return connect(group, host, port, edgeId, token, listener, RelayProtocol.EDGE_READ_TIMEOUT);
     }
 
+    /**
+     * Says the newest protocol version first; an origin older than it refuses the HELLO naming the version it speaks
+     * ("protocol version 2 is not supported; this origin speaks 1"), and then the edge connects again with version
+     * {@value RelayProtocol#MIN_VERSION}, so edges can be upgraded before their origins.
+     */
     static CompletableFuture<RelayClient> connect(EventLoopGroup group, String host, int port, String edgeId,
             String token, Listener listener, Duration readTimeout) {
-        new RelayFrame.Hello(RelayProtocol.VERSION, edgeId, token); // checks both before anything happens
+        CompletableFuture<RelayClient> result = new CompletableFuture<>();
+        connect(group, host, port, edgeId, token, listener, readTimeout, RelayProtocol.VERSION)
+                .whenComplete((client, error) -> {
+                    if (error instanceof RelayRefusedException r && r.reason().startsWith("protocol version "
+                            + RelayProtocol.VERSION + " is not supported")) {
+                        LOG.info("relay origin {}:{} speaks an older protocol: connecting with version {}", host,
+                                port, RelayProtocol.MIN_VERSION);
+                        connect(group, host, port, edgeId, token, listener, readTimeout, RelayProtocol.MIN_VERSION)
+                                .whenComplete((older, e) -> complete(result, older, e));
+                    } else {
+                        complete(result, client, error);
+                    }
+                });
+        return result;
+    }
+
+    /** Completes {@code f} with the client, or with the very exception (not wrapped) a connection failed with. */
+    private static void complete(CompletableFuture<RelayClient> f, RelayClient client, Throwable error) {
+        if (error != null) {
+            f.completeExceptionally(error);
+        } else {
+            f.complete(client);
+        }
+    }
+
+    static CompletableFuture<RelayClient> connect(EventLoopGroup group, String host, int port, String edgeId,
+            String token, Listener listener, Duration readTimeout, int version) {
+        new RelayFrame.Hello(version, edgeId, token); // checks both before anything happens
         RelayClient client = new RelayClient(host + ":" + port, edgeId, token, Objects.requireNonNull(listener),
-                readTimeout);
+                readTimeout, version);
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -314,7 +356,8 @@ public final class RelayClient implements AutoCloseable {
         s.upstream = u;
         if (u.started) {
             List<Track> tracks = List.copyOf(u.tracks.values());
-            call(s, () -> s.handler.start(s.key, tracks));
+            Optional<StreamKey> renditionOf = u.renditionOf;
+            call(s, () -> s.handler.start(s.key, renditionOf, tracks));
         }
     }
 
@@ -341,7 +384,7 @@ public final class RelayClient implements AutoCloseable {
         u.started = true;
         List<Track> tracks = List.copyOf(u.tracks.values());
         for (RelaySubscription s : List.copyOf(u.subscribers)) {
-            call(s, () -> s.handler.start(u.key, tracks));
+            call(s, () -> s.handler.start(u.key, u.renditionOf, tracks));
         }
     }
 
@@ -358,6 +401,7 @@ public final class RelayClient implements AutoCloseable {
         }
         u.streamId = f.streamId();
         u.pendingTracks = f.trackCount();
+        u.renditionOf = Optional.ofNullable(f.renditionOf());
         byStream.put(u.streamId, u);
         if (u.cancelled) {
             ctx.writeAndFlush(new RelayFrame.Unsubscribe(u.streamId));
@@ -510,7 +554,7 @@ public final class RelayClient implements AutoCloseable {
             RelayClient.this.ctx = ctx;
             long check = RelayProtocol.EDGE_READ_CHECK.toMillis();
             readCheck = ctx.executor().scheduleAtFixedRate(this::checkSilence, check, check, TimeUnit.MILLISECONDS);
-            ctx.writeAndFlush(new RelayFrame.Hello(RelayProtocol.VERSION, edgeId, token));
+            ctx.writeAndFlush(new RelayFrame.Hello(version, edgeId, token));
             ctx.fireChannelActive();
         }
 

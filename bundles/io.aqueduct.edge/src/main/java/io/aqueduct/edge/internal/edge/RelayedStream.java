@@ -4,6 +4,7 @@ import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamAlreadyLiveException;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -92,8 +94,8 @@ public final class RelayedStream implements AutoCloseable {
         }
 
         @Override
-        public void start(StreamKey k, List<Track> tracks) {
-            started(this, tracks);
+        public void start(StreamKey k, Optional<StreamKey> renditionOf, List<Track> tracks) {
+            started(this, renditionOf, tracks);
         }
 
         @Override
@@ -200,7 +202,7 @@ public final class RelayedStream implements AutoCloseable {
         return packets;
     }
 
-    private synchronized void started(Upstream u, List<Track> tracks) {
+    private synchronized void started(Upstream u, Optional<StreamKey> renditionOf, List<Track> tracks) {
         if (finished || u != upstream) {
             return;
         }
@@ -213,7 +215,9 @@ public final class RelayedStream implements AutoCloseable {
         }
         originId = u.client.originId();
         try {
-            publication = hub.publish(key);
+            // a rendition on the origin is one here too: the edge's master playlist lists it with its source
+            publication = hub.publish(key, renditionOf.map(PublishOptions.DEFAULTS::withRenditionOf)
+                    .orElse(PublishOptions.DEFAULTS));
         } catch (StreamAlreadyLiveException e) {
             LOG.warn("cannot republish {} from origin {}: {}", key, LogSafe.value(originId),
                     LogSafe.text(e.getMessage()));

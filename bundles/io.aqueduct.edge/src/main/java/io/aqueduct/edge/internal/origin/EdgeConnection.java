@@ -55,6 +55,8 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> pingTimer;
     private boolean welcomed;
     private boolean refused;
+    /** The protocol version of this connection: the edge's, from its HELLO. */
+    private int version;
     private volatile String edgeId;
     private volatile Instant connected;
     private int nextStreamId = 1;
@@ -125,15 +127,16 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void hello(RelayFrame.Hello hello) {
-        String refusal = hello.version() != RelayProtocol.VERSION
+        String refusal = hello.version() < RelayProtocol.MIN_VERSION || hello.version() > RelayProtocol.VERSION
                 ? "protocol version " + hello.version() + " is not supported; this origin speaks "
-                        + RelayProtocol.VERSION
+                        + RelayProtocol.MIN_VERSION + " to " + RelayProtocol.VERSION
                 : RelayToken.verify(server.secret(), hello.token(), hello.edgeId(), server.clock().instant());
         if (refusal != null) {
             refuse(refusal);
             return;
         }
         welcomed = true;
+        version = hello.version();
         edgeId = hello.edgeId();
         connected = server.clock().instant();
         helloTimer.cancel(false);
@@ -141,7 +144,7 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         pingTimer = ctx.executor().scheduleAtFixedRate(this::ping, ping, ping, TimeUnit.MILLISECONDS);
         server.welcomed(this);
         server.connectionLog().info("relay connection from {}: edge {}", remote(), LogSafe.value(edgeId));
-        ctx.writeAndFlush(new RelayFrame.Welcome(RelayProtocol.VERSION, server.nodeId()));
+        ctx.writeAndFlush(new RelayFrame.Welcome(version, server.nodeId()));
     }
 
     /** Says why in a REFUSED, closes the connection, and logs it (a WARN: someone is knocking with a bad key). */
@@ -193,7 +196,10 @@ final class EdgeConnection extends ChannelInboundHandlerAdapter {
         }
         LOG.info("relay connection from {} (edge {}): relaying {} as stream {}", remote(), LogSafe.value(edgeId), key,
                 out.streamId);
-        ctx.write(new RelayFrame.Stream(request.requestId(), out.streamId, key, tracks.size()));
+        // version 2: what the stream is a rendition of (a version 1 edge would refuse the field)
+        StreamKey renditionOf = version < 2 ? null
+                : server.hub().stream(key).flatMap(StreamInfo::renditionOf).orElse(null);
+        ctx.write(new RelayFrame.Stream(request.requestId(), out.streamId, key, tracks.size(), renditionOf));
         tracks.forEach(ctx::write);
         drain(); // the GOP cache at once, and the flush
     }

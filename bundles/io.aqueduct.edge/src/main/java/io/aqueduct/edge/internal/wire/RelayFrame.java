@@ -94,8 +94,15 @@ public sealed interface RelayFrame {
     /**
      * Origin → edge: the subscription {@code requestId} is live as {@code streamId}; exactly {@code trackCount}
      * TRACK frames of the stream (its tracks as the origin knows them now) follow before anything else of it.
+     * {@code renditionOf} (version 2, null for none) is the stream its publisher declared it a rendition of.
      */
-    record Stream(int requestId, int streamId, StreamKey key, int trackCount) implements RelayFrame {
+    record Stream(int requestId, int streamId, StreamKey key, int trackCount, StreamKey renditionOf)
+            implements RelayFrame {
+        /** A STREAM without renditionOf: a stream in its own right, or any stream to a version 1 edge. */
+        public Stream(int requestId, int streamId, StreamKey key, int trackCount) {
+            this(requestId, streamId, key, trackCount, null);
+        }
+
         public Stream {
             checkId("request id", requestId);
             checkId("stream id", streamId);

@@ -117,7 +117,7 @@ public final class RelayFrameDecoder extends ByteToMessageDecoder {
             case WELCOME -> new RelayFrame.Welcome(u16(body, type, "version"), string(body, type, "origin id"));
             case REFUSED -> new RelayFrame.Refused(string(body, type, "reason"));
             case STREAM -> new RelayFrame.Stream(i32(body, type, "request id"), i32(body, type, "stream id"),
-                    key(body, type), u8(body, type, "track count"));
+                    key(body, type), u8(body, type, "track count"), body.isReadable() ? key(body, type) : null);
             case TRACK -> track(body, type);
             case END -> new RelayFrame.End(i32(body, type, "stream id"), string(body, type, "reason"));
             case NOT_FOUND -> new RelayFrame.NotFound(i32(body, type, "request id"), key(body, type),

@@ -79,6 +79,9 @@ public final class RelayFrameEncoder extends MessageToMessageEncoder<RelayFrame>
             buf.writeInt(s.streamId());
             writeString(buf, s.key().toString());
             buf.writeByte(s.trackCount());
+            if (s.renditionOf() != null) {
+                writeString(buf, s.renditionOf().toString());
+            }
         } else if (frame instanceof RelayFrame.TrackInfo t) {
             writeTrack(buf, t.streamId(), t.track());
         } else if (frame instanceof RelayFrame.End e) {

@@ -6,8 +6,10 @@ import java.time.Duration;
 
 /** Constants of the relay protocol; see the package documentation for the specification. */
 public final class RelayProtocol {
-    /** The protocol version this code speaks, in HELLO and WELCOME. */
-    public static final int VERSION = 1;
+    /** The newest protocol version this code speaks: an edge says it in HELLO (see the package documentation). */
+    public static final int VERSION = 2;
+    /** The oldest version this code speaks: an origin takes a HELLO of it, an edge falls back to it. */
+    public static final int MIN_VERSION = 1;
 
     /** Bytes before the type byte: the frame length. */
     public static final int LENGTH_FIELD_BYTES = 4;

@@ -1,5 +1,5 @@
 /**
- * The relay protocol, version 1: how an edge pulls live streams from an origin over one TCP connection.
+ * The relay protocol, version 2: how an edge pulls live streams from an origin over one TCP connection.
  *
  * <h2>Connection</h2>
  * The edge connects to the origin's relay port (default 5000, bound to the private address) and sends HELLO. The
@@ -29,7 +29,7 @@
  * <table>
  * <caption>Edge → origin</caption>
  * <tr><th>type</th><th>name</th><th>body</th></tr>
- * <tr><td>0x01</td><td>HELLO</td><td>{@code version:u16 edgeId:str token:str} — first frame; version is 1; the
+ * <tr><td>0x01</td><td>HELLO</td><td>{@code version:u16 edgeId:str token:str} — first frame; version is 2 (or 1, see Versions); the
  *     token is a {@link io.aqueduct.edge.internal.token.RelayToken} issued for {@code edgeId}</td></tr>
  * <tr><td>0x02</td><td>SUBSCRIBE</td><td>{@code requestId:u32 key:str} — a stream key {@code app/name}; request
  *     ids are chosen by the edge, each used once</td></tr>
@@ -41,14 +41,16 @@
  * <table>
  * <caption>Origin → edge</caption>
  * <tr><th>type</th><th>name</th><th>body</th></tr>
- * <tr><td>0x11</td><td>WELCOME</td><td>{@code version:u16 originId:str} — the HELLO is accepted</td></tr>
+ * <tr><td>0x11</td><td>WELCOME</td><td>{@code version:u16 originId:str} — the HELLO is accepted; the version is the HELLO's</td></tr>
  * <tr><td>0x12</td><td>REFUSED</td><td>{@code reason:str} — for example "bad signature", "expired",
- *     "protocol version 2 is not supported; this origin speaks 1", "malformed frame: ..."; the origin
+ *     "protocol version 3 is not supported; this origin speaks 1 to 2", "malformed frame: ..."; the origin
  *     closes the connection after it</td></tr>
- * <tr><td>0x13</td><td>STREAM</td><td>{@code requestId:u32 streamId:u32 key:str trackCount:u8} — the subscription
+ * <tr><td>0x13</td><td>STREAM</td><td>{@code requestId:u32 streamId:u32 key:str trackCount:u8 [renditionOf:str]} — the subscription
  *     is live as {@code streamId} (chosen by the origin, never reused on the connection); exactly
  *     {@code trackCount} (at most 64) TRACK frames of the stream follow before its first PACKET: its tracks as the
- *     origin knows them now. Then the packets start at the origin's last video keyframe (its GOP cache).</td></tr>
+ *     origin knows them now. Then the packets start at the origin's last video keyframe (its GOP cache).
+ *     {@code renditionOf} (version 2, only when there is one): the key of the stream its publisher declared this one
+ *     a rendition of ({@link io.aqueduct.api.stream.PublishOptions}); the edge republishes it as one.</td></tr>
  * <tr><td>0x14</td><td>TRACK</td><td>{@code streamId:u32 trackId:u32 codec:u8 mediaType:u8 width:i32 height:i32
  *     sampleRate:i32 channels:i32 bitrate:i64 configLength:u32 config} — a track's full description; sent again
  *     before the first PACKET that uses a changed configuration (compared with what this edge was last sent for the
@@ -72,5 +74,9 @@
  * <h2>Versions</h2>
  * The version in HELLO and WELCOME is the version of this whole document. A change that an older peer would
  * misread takes a new version; an origin refuses a HELLO of a version it does not speak, naming its own.
+ * Version 2 adds {@code renditionOf} to STREAM, which a version 1 edge would refuse (a frame ends after its last
+ * field): an origin speaks 1 and 2 and sends the field only on a connection whose HELLO said 2. An edge says 2;
+ * refused by an origin of version 1 ("protocol version 2 is not supported; this origin speaks 1") it connects
+ * again saying 1, and then its relayed streams carry no renditionOf. So edges and origins upgrade in either order.
  */
 package io.aqueduct.edge.internal.wire;

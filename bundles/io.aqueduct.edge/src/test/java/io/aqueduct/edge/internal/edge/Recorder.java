@@ -7,6 +7,7 @@ import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.StreamKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 final class Recorder implements RelayClient.StreamHandler, AutoCloseable {
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     volatile List<Track> startTracks;
+    volatile Optional<StreamKey> startRenditionOf;
 
     @Override
-    public void start(StreamKey key, List<Track> tracks) {
+    public void start(StreamKey key, Optional<StreamKey> renditionOf, List<Track> tracks) {
         startTracks = tracks;
+        startRenditionOf = renditionOf;
         events.add("start " + key);
     }
 

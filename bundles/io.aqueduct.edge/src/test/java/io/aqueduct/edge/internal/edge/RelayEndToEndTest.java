@@ -7,6 +7,7 @@ import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
 import io.aqueduct.api.stream.EndReason;
 import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
@@ -470,6 +471,32 @@ class RelayEndToEndTest {
             assertThat(took).isBetween(RelayProtocol.EDGE_READ_TIMEOUT.minusMillis(100), Duration.ofSeconds(3));
             assertThat(reason).startsWith("nothing heard from the origin for ");
             assertThat(r.next()).isEqualTo("lost " + reason);
+        }
+    }
+
+    @Test
+    void aRenditionOnTheOriginIsARenditionOfItsSourceOnTheEdge() throws Exception {
+        StreamKey source = StreamKey.of("live", "cam1");
+        StreamKey rendition = StreamKey.of("live", "cam1_240p");
+        Publication pub = originHub.publish(rendition, PublishOptions.DEFAULTS.withRenditionOf(source));
+        publications.add(pub);
+        send(pub, TestMedia.VIDEO, 0, 0, true, 1_000);
+        RelayedStream relayed = RelayedStream.open(client, edgeHub, rendition, reason -> { });
+        assertThat(Poll.until(WAIT, relayed::isLive)).isTrue();
+        assertThat(edgeHub.stream(rendition).orElseThrow().renditionOf()).contains(source);
+        relayed.close();
+    }
+
+    @Test
+    void anEdgeConnectsToAnOriginOfVersion1WithVersion1() throws Exception {
+        try (OldOrigin old = new OldOrigin()) {
+            RelayClient c = connect(old.port()).get(5, TimeUnit.SECONDS);
+            try {
+                assertThat(c.originId()).isEqualTo("old-origin");
+                assertThat(old.helloVersions).as("version 2 refused, then version 1").containsExactly(2, 1);
+            } finally {
+                c.close();
+            }
         }
     }
 

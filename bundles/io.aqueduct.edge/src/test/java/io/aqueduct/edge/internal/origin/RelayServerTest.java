@@ -3,6 +3,8 @@ package io.aqueduct.edge.internal.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
 import io.aqueduct.edge.internal.edge.RelayClient;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The origin's relay server on loopback: who gets in, who is refused and why, timeouts, statistics. */
 class RelayServerTest {
@@ -173,9 +177,9 @@ class RelayServerTest {
     @Test
     void anotherProtocolVersionIsRefusedNamingOurs() throws Exception {
         try (RawPeer edge = RawPeer.edge("127.0.0.1", port)) {
-            edge.send(new RelayFrame.Hello(2, "edge-1", RelayToken.issue(SECRET, "edge-1", Instant.now())));
+            edge.send(new RelayFrame.Hello(3, "edge-1", RelayToken.issue(SECRET, "edge-1", Instant.now())));
             assertThat(edge.read()).isEqualTo(new RelayFrame.Refused(
-                    "protocol version 2 is not supported; this origin speaks 1"));
+                    "protocol version 3 is not supported; this origin speaks 1 to 2"));
             assertThat(edge.bytesUntilClosed()).isZero();
         }
     }
@@ -206,6 +210,28 @@ class RelayServerTest {
                 TimeUnit.SECONDS);
         assertThat(client.isOpen()).as("other connections are not affected").isTrue();
         client.close();
+    }
+
+    /**
+     * Version 2 adds what a stream is a rendition of to STREAM; a version 1 edge is welcomed as one and never sees
+     * the field, which its decoder would refuse.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aRenditionIsSaidToBeOneToAVersion2EdgeOnly(int version) throws Exception {
+        StreamKey source = StreamKey.of("live", "cam");
+        StreamKey rendition = StreamKey.of("live", "cam_240p");
+        try (Publication p = hub.publish(rendition, PublishOptions.DEFAULTS.withRenditionOf(source));
+                RawPeer edge = RawPeer.edge("127.0.0.1", port)) {
+            edge.send(new RelayFrame.Hello(version, "edge-1", RelayToken.issue(SECRET, "edge-1", Instant.now())));
+            assertThat(edge.read()).isEqualTo(new RelayFrame.Welcome(version, "origin-1"));
+            edge.send(new RelayFrame.Subscribe(1, rendition));
+            RelayFrame stream = edge.read();
+            while (stream instanceof RelayFrame.Ping) {
+                stream = edge.read();
+            }
+            assertThat(stream).isEqualTo(new RelayFrame.Stream(1, 1, rendition, 0, version == 2 ? source : null));
+        }
     }
 
     @Test

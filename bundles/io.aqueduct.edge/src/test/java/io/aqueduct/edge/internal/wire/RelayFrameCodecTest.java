@@ -42,6 +42,7 @@ class RelayFrameCodecTest {
                 new RelayFrame.Refused("bad signature"),
                 new RelayFrame.Refused(""),
                 new RelayFrame.Stream(3, 9, KEY, 2),
+                new RelayFrame.Stream(3, 10, StreamKey.of("live", "cam1_240p"), 1, KEY),
                 new RelayFrame.Stream(Integer.MAX_VALUE, Integer.MAX_VALUE, KEY, RelayProtocol.MAX_TRACKS),
                 new RelayFrame.TrackInfo(9, TestMedia.VIDEO),
                 new RelayFrame.TrackInfo(9, TestMedia.AUDIO),
