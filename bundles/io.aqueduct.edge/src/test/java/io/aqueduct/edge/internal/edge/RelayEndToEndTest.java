@@ -489,7 +489,7 @@ class RelayEndToEndTest {
 
     @Test
     void anEdgeConnectsToAnOriginOfVersion1WithVersion1() throws Exception {
-        try (OldOrigin old = new OldOrigin()) {
+        try (FakeOrigin old = FakeOrigin.ofVersion1()) {
             RelayClient c = connect(old.port()).get(5, TimeUnit.SECONDS);
             try {
                 assertThat(c.originId()).isEqualTo("old-origin");
