@@ -19,7 +19,11 @@ import org.junit.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * The shipped bundle set boots: everything active, the core services registered, standalone by default.
@@ -29,6 +33,10 @@ import org.osgi.framework.wiring.BundleRevision;
 public class ApplianceBootIT extends ContainerTestSupport {
 
     private static final List<String> OUR_BUNDLES = List.of("io.aqueduct.api", "io.aqueduct.core", "io.aqueduct.rest");
+    /** Felix HTTP without Jetty inside: it imports Jetty's packages from the Jetty bundles. */
+    private static final String FELIX_HTTP_LIGHT = "org.apache.felix.http.jetty12.light";
+    /** The Jetty the distribution ships: it has the fixes for the CVEs published against 12.0.32 (12.0.33-12.0.38). */
+    private static final Version JETTY_WITHOUT_KNOWN_CVES = new Version(12, 0, 40);
 
     @Test
     public void everyBundleThatIsNotAFragmentIsActive() {
@@ -80,6 +88,36 @@ public class ApplianceBootIT extends ContainerTestSupport {
         await("Jetty to accept connections on 127.0.0.1:" + port, () -> connects(port), Boolean::booleanValue);
     }
 
+    /**
+     * Felix HTTP's light bundle runs on the Jetty bundles the distribution ships beside it, each at least
+     * {@link #JETTY_WITHOUT_KNOWN_CVES} (the full Felix bundle embeds 12.0.32: docs/architecture.md, "Jetty").
+     * Read from the framework's package wiring, so it names the Jetty that actually serves, not the files on disk.
+     */
+    @Test
+    public void theHttpServiceRunsOnJettyWithoutTheKnownCves() {
+        Bundle http = bundle(FELIX_HTTP_LIGHT);
+        assertNotNull(FELIX_HTTP_LIGHT + " should be installed (distribution, bundles/3)", http);
+        await(FELIX_HTTP_LIGHT + " to be ACTIVE", () -> stateName(http.getState()), "ACTIVE"::equals);
+
+        List<Bundle> jetty = http.adapt(BundleWiring.class)
+                .getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE).stream()
+                .filter(wire -> importedPackage(wire).startsWith("org.eclipse.jetty."))
+                .map(wire -> wire.getProvider().getBundle())
+                .distinct()
+                .collect(Collectors.toList());
+        String names = jetty.stream().map(b -> b.getSymbolicName() + " " + b.getVersion()).sorted()
+                .collect(Collectors.joining(", "));
+        assertTrue("Felix HTTP should import org.eclipse.jetty.server from the bundle of that name; it is wired to: "
+                + names, jetty.stream().anyMatch(b -> "org.eclipse.jetty.server".equals(b.getSymbolicName())));
+        for (Bundle b : jetty) {
+            assertTrue(b.getSymbolicName() + " " + b.getVersion() + " should be a Jetty bundle of at least "
+                    + JETTY_WITHOUT_KNOWN_CVES + "; Felix HTTP is wired to: " + names,
+                    b.getSymbolicName().startsWith("org.eclipse.jetty.")
+                    && b.getVersion().compareTo(JETTY_WITHOUT_KNOWN_CVES) >= 0);
+        }
+        System.out.println("Felix HTTP is wired to " + names);
+    }
+
     // ----------------------------------------------------------------------------------------------------
 
     private Bundle bundle(String symbolicName) {
@@ -93,6 +131,10 @@ public class ApplianceBootIT extends ContainerTestSupport {
         return Arrays.stream(context().getBundles())
                 .filter(b -> !isFragment(b) && servesStandalone(b) && b.getState() != Bundle.ACTIVE)
                 .collect(Collectors.toList());
+    }
+
+    private static String importedPackage(BundleWire wire) {
+        return String.valueOf(wire.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE));
     }
 
     /** Without an Aqueduct-Roles header, or with standalone among its roles (read as text: no API types here). */

@@ -26,6 +26,8 @@ class HlsPlayerIT {
     /** A keyframe every 2 s at 30 fps: the segment length the HLS side cuts at. */
     private static final int GOP = 60;
     private static final Duration START = Duration.ofSeconds(30);
+    /** The parent pom's hlsjs.version, which the build fetched and put into the bundle (failsafe sets it). */
+    private static final String HLSJS_VERSION = System.getProperty("hlsjs.version", "(hlsjs.version not set)");
 
     /** static: JUnit fills instance @TempDir fields only after @BeforeAll, where the publisher starts */
     @TempDir
@@ -86,6 +88,7 @@ class HlsPlayerIT {
                 + browser.evaluate("JSON.stringify(window.aqueduct.errors)") + "\nconsole:\n" + browser.consoleLog());
         assertEquals("playing", browser.text("status"), browser.consoleLog());
         assertEquals("640×360", browser.text("resolution"));
+        assertEquals(HLSJS_VERSION, browser.text("hls-version"), "the hls.js the build pinned (parent pom)");
 
         browser.waitFor(what + ": #latency shows a number", () -> browser.text("latency").matches("\\d+\\.\\d+"),
                 Duration.ofSeconds(10));

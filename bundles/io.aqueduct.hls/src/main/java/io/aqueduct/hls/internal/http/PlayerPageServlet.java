@@ -21,8 +21,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * The hls.js player page: {@code /play.html?stream=<app>/<stream>} and its scripts under {@code /player/}.
  *
  * <p>Only the files in {@link #FILES} are served, each from a fixed classpath name: no part of the request path
- * reaches the class loader, so there is nothing to traverse. hls.min.js is unpacked into the bundle from the WebJar
- * at build time; play.html asks for it with {@code ?v=<version>}, so it may be cached for a year, while the page and
+ * reaches the class loader, so there is nothing to traverse. hls.min.js is unpacked into the bundle from the npm
+ * package at build time; play.html asks for it with {@code ?v=<version>}, so it may be cached for a year, while the page and
  * our own script and style are revalidated on every load (their ETag makes that a 304).
  */
 @Component(service = Servlet.class)

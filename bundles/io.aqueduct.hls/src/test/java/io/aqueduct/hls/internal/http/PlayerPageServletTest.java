@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The servlet against the files the build put in target/classes (play.html filtered, hls.min.js unpacked from the
- * WebJar), with a request and a response faked by {@link Proxy}: only the calls the servlet should make are
+ * npm package), with a request and a response faked by {@link Proxy}: only the calls the servlet should make are
  * answered, anything else fails the test.
  */
 class PlayerPageServletTest {
-    private static final String HLSJS_VERSION = "1.4.12";
+    /** The parent pom's hlsjs.version: the package the build fetched and checked. */
+    private static final String HLSJS_VERSION = "1.7.4";
 
     private final PlayerPageServlet servlet = new PlayerPageServlet();
 
@@ -51,7 +52,7 @@ class PlayerPageServletTest {
     }
 
     @Test
-    void hlsJsFromTheWebJarIsCachedForLong() throws Exception {
+    void hlsJsFromTheNpmPackageIsCachedForLong() throws Exception {
         Response r = get("/player/hls.min.js", null);
         assertEquals(200, r.status);
         assertEquals("text/javascript; charset=utf-8", r.contentType);
