@@ -67,7 +67,8 @@ class ClusterMembershipTest {
     }
 
     private Node join(NodeIdentity identity, DefaultStreamHub hub) {
-        ClusterMembership m = new ClusterMembership(identity, hub, null, "0.1.0.test", 5080);
+        ClusterMembership m = new ClusterMembership(identity, hub, null, "0.1.0.test", 5080,
+                ClusterMembership.registryThread(), Ticker.SYSTEM);
         m.activate(FAST);
         hub.addListener(m); // as the whiteboard does in the appliance
         cleanup.add(hub::stop);
