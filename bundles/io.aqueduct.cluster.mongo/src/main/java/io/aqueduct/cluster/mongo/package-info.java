@@ -9,7 +9,8 @@
  * registry as a reader that is no node sees them. Everything else is in {@code internal}: the bundle registers
  * {@link io.aqueduct.api.cluster.ClusterView}, {@link io.aqueduct.api.access.PublishAdmission}, a stream lifecycle
  * listener and a health check, all from {@code ClusterMembership} (configuration PID {@code io.aqueduct.cluster},
- * the registry's address from {@code mongo.uri} of {@code io.aqueduct.node}); the registry logic is
+ * the registry's address from {@code mongo.uri} of {@code io.aqueduct.node}), which wires the parts of the registry
+ * client (connection, heartbeat, outage and backoff, origin claims, reads, health); the registry logic is
  * {@code ClusterRegistry}. Runs in every cluster role.
  *
  * @see <a href="https://www.mongodb.com/docs/manual/reference/connection-string/">MongoDB connection strings</a>
