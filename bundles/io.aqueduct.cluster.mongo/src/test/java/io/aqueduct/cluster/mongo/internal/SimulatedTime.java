@@ -182,7 +182,11 @@ final class SimulatedTime implements Ticker {
         public void shutdown() {
             synchronized (SimulatedTime.this) {
                 shutdown = true;
-                queue.removeIf(t -> t.due > nanos);
+                for (Task<?> t : List.copyOf(queue)) {
+                    if (t.due > nanos) {
+                        t.cancel(false);
+                    }
+                }
             }
         }
 
