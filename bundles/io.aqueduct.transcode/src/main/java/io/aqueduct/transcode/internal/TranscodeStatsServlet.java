@@ -1,5 +1,6 @@
 package io.aqueduct.transcode.internal;
 
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.api.json.JsonWriter;
 import io.aqueduct.transcode.internal.stream.TranscodeStatus;
 import io.aqueduct.transcode.internal.stream.TranscodeStatus.RenditionStatus;
@@ -15,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -24,6 +26,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * and the speed (media seconds per wall second since its first frame).
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_OPERATOR)
 @HttpWhiteboardServletPattern("/rest/v2/transcode/streams")
 @HttpWhiteboardServletName("aqueduct-transcode-stats")
 public final class TranscodeStatsServlet extends HttpServlet {

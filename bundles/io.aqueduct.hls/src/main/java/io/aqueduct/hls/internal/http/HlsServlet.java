@@ -1,5 +1,6 @@
 package io.aqueduct.hls.internal.http;
 
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
 import io.aqueduct.api.stream.StreamSources;
@@ -39,6 +40,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -60,6 +62,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * the playlist's preload hint announces is parked the same way until the part exists.
  */
 @Component(service = {Servlet.class, ViewerCount.class})
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_PUBLIC)
 @HttpWhiteboardServletPattern("/")
 @HttpWhiteboardServletName("aqueduct-hls")
 @HttpWhiteboardServletAsyncSupported

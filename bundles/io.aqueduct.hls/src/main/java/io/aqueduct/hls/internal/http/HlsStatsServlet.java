@@ -1,5 +1,6 @@
 package io.aqueduct.hls.internal.http;
 
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.hls.internal.HlsService;
 import io.aqueduct.hls.internal.playlist.Segment;
 import io.aqueduct.hls.internal.stream.HlsSnapshot;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -24,6 +26,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * downloadable), p50 and p99 in milliseconds.
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_OPERATOR)
 @HttpWhiteboardServletPattern("/rest/v2/hls/streams")
 @HttpWhiteboardServletName("aqueduct-hls-stats")
 public final class HlsStatsServlet extends HttpServlet {

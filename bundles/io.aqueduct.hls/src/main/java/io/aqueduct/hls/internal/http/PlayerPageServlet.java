@@ -1,5 +1,6 @@
 package io.aqueduct.hls.internal.http;
 
+import io.aqueduct.api.http.HttpContexts;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -26,6 +28,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * our own script and style are revalidated on every load (their ETag makes that a 304).
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_PUBLIC)
 @HttpWhiteboardServletPattern({"/play.html", "/player/*"})
 @HttpWhiteboardServletName("aqueduct-player")
 public final class PlayerPageServlet extends HttpServlet {

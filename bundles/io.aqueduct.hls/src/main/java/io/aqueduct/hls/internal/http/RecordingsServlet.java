@@ -1,5 +1,6 @@
 package io.aqueduct.hls.internal.http;
 
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.hls.internal.record.RecordingService;
 import io.aqueduct.hls.internal.record.StreamRecording;
 import jakarta.servlet.Servlet;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -23,6 +25,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * console password can fill the disk.
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_OPERATOR)
 @HttpWhiteboardServletPattern("/rest/v2/recordings")
 @HttpWhiteboardServletName("aqueduct-recordings")
 public final class RecordingsServlet extends HttpServlet {

@@ -128,4 +128,21 @@ public final class HealthReport {
         w.endArray();
         return w.endObject().toString();
     }
+
+    /**
+     * What anyone may read: the overall status and each check's name and status; no node id, address, bundle or
+     * message (a message may name addresses or paths). The full report needs the operator's login.
+     */
+    public String toPublicJson() {
+        JsonWriter w = new JsonWriter().beginObject();
+        w.name("status").value(status.name());
+        w.name("checks").beginArray();
+        for (Check c : checks) {
+            w.beginObject().name("name").value(c.name()).name("status").value(c.status().name()).endObject();
+        }
+        w.endArray();
+        w.name("detail").value("the node, its bundles and the checks' messages: send the Web Console's admin "
+                + "login or an API token");
+        return w.endObject().toString();
+    }
 }

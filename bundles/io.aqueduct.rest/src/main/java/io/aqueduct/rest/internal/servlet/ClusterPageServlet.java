@@ -1,5 +1,6 @@
 package io.aqueduct.rest.internal.servlet;
 
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.rest.internal.cluster.ClusterPage;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -17,6 +19,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * the class loader. They are revalidated on every load (a 304 by ETag), so a new bundle shows at once.
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_OPERATOR)
 @HttpWhiteboardServletPattern({"/cluster.html", "/cluster/*"})
 @HttpWhiteboardServletName("aqueduct-cluster-page")
 public final class ClusterPageServlet extends HttpServlet {

@@ -1,6 +1,7 @@
 package io.aqueduct.rest.internal.servlet;
 
 import io.aqueduct.api.cluster.ClusterView;
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.api.node.NodeIdentity;
 import io.aqueduct.rest.internal.cluster.ClusterApi;
 import jakarta.servlet.Servlet;
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -26,6 +28,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * included, is JSON. There is no CORS: a cross-site page cannot send the DELETE (its preflight gets a 405).
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_OPERATOR)
 @HttpWhiteboardServletPattern(ClusterApi.ROOT + "/*")
 @HttpWhiteboardServletName("aqueduct-cluster")
 public final class ClusterServlet extends HttpServlet {

@@ -2,9 +2,12 @@ package io.aqueduct.rest.internal.servlet;
 
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
+import io.aqueduct.api.http.HttpContexts;
 import io.aqueduct.api.node.NodeIdentity;
 import io.aqueduct.api.node.NodeRole;
 import io.aqueduct.rest.internal.health.HealthReport;
+import io.aqueduct.rest.internal.security.HttpSecurity;
+import io.aqueduct.rest.internal.security.OperatorAccess;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,15 +29,18 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code GET /health}: the node's identity, overall status, its {@code io.aqueduct.*} bundles and every
- * {@link HealthIndicator}, as JSON. 200 while the node serves (UP or DEGRADED), 503 when it is DOWN, so load
+ * {@code GET /health}: the overall status and every {@link HealthIndicator}'s status, as JSON, for anyone (public
+ * context); with the operator's login (the console's admin user or an API token) also the node's identity and
+ * address, its {@code io.aqueduct.*} bundles and each check's message, which may name addresses or paths. 200 while the node serves (UP or DEGRADED), 503 when it is DOWN, so load
  * balancers can use the status code alone. It answers before the node identity exists (DOWN).
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(HttpContexts.SELECT_PUBLIC)
 @HttpWhiteboardServletPattern("/health")
 @HttpWhiteboardServletName("aqueduct-health")
 public final class HealthServlet extends HttpServlet {
@@ -56,10 +62,23 @@ public final class HealthServlet extends HttpServlet {
         this.context = context;
     }
 
+    @Reference
+    private HttpSecurity security;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean full = false;
+        if (request.getHeader("Authorization") != null) {
+            // public for the balancers' checks; the operator's login adds what only an operator may see
+            OperatorAccess.Decision decision = security.decide(request);
+            if (!decision.allowed()) {
+                security.refuse(response, decision);
+                return;
+            }
+            full = true;
+        }
         HealthReport report = report();
-        byte[] body = (report.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ((full ? report.toJson() : report.toPublicJson()) + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(report.httpStatus());
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
