@@ -2,7 +2,9 @@ package io.aqueduct.launcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -24,6 +26,8 @@ final class ConsolePassword {
     static final String PID = "org.apache.felix.webconsole.internal.servlet.OsgiManager";
     static final String FILE_NAME = PID + ".cfg";
     static final String FRAMEWORK_PROPERTY = "felix.webconsole.password";
+    /** Where a generated password is kept for its operator, readable by the owner only; never in the log. */
+    static final String GENERATED_FILE = "data/console-password";
     static final String USER = "admin";
     static final int MIN_LENGTH = 8;
 
@@ -87,25 +91,46 @@ final class ConsolePassword {
         return ConfigFile.read(file(home)).get("password");
     }
 
-    /** Stores the password, hashed, with user {@value #USER}; FileInstall applies it to a running console. */
+    /**
+     * Stores the password, hashed, with user {@value #USER}; FileInstall applies it to a running console. A file
+     * {@value #GENERATED_FILE} left from an earlier generated password is removed: it no longer says the truth.
+     */
     static String store(Path home, String password) throws IOException {
         String hashed = hash(password);
         ConfigFile cfg = ConfigFile.read(file(home));
         cfg.set("username", USER);
         cfg.set("password", hashed);
         cfg.save(true);
+        Files.deleteIfExists(home.resolve(GENERATED_FILE));
         return hashed;
     }
 
-    /** The notice shown once, when the password is generated; bin/aqueduct finds it by its frame lines. */
+    /** Stores a generated password like {@link #store}, and writes it to {@value #GENERATED_FILE}, mode 0600. */
+    static String storeGenerated(Path home, String password) throws IOException {
+        String hashed = store(home, password);
+        Path file = home.resolve(GENERATED_FILE);
+        Files.createDirectories(file.getParent());
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system
+        }
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        return hashed;
+    }
+
+    /**
+     * The notice shown when the password is generated; bin/aqueduct finds it by its frame lines. With
+     * {@code password} null (what goes into the log) the password line names the file instead.
+     */
     static String banner(String password, String consoleUrl) {
         String rule = "*".repeat(72);
         return rule + "\n"
                 + "  Web Console: " + consoleUrl + "\n"
                 + "  user:        " + USER + "\n"
-                + "  password:    " + password + "\n"
-                + "  This generated password is shown only this once; only its hash is stored.\n"
-                + "  Change it with: bin/aqueduct password [new-password]\n"
+                + "  password:    " + (password != null ? password : "in " + GENERATED_FILE) + "\n"
+                + "  This generated password is kept in " + GENERATED_FILE + " (readable by its owner only) and\n"
+                + "  never written to the log. Change it with: bin/aqueduct password [new-password]\n"
                 + rule;
     }
 }

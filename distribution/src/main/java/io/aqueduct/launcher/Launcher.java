@@ -49,14 +49,17 @@ public final class Launcher {
 
     private final Path home;
     private final PrintStream out;
+    /** The terminal alone, without the log ({@code bin/aqueduct run}); null when the output is the log. */
+    private final PrintStream terminal;
     private final AtomicLong stopRequestedAt = new AtomicLong();
     /** Released when the framework reaches its start level, or when a stop is requested during start. */
     private final CountDownLatch startedOrStopping = new CountDownLatch(1);
     private volatile Framework framework;
 
-    private Launcher(Path home, PrintStream out) {
+    private Launcher(Path home, PrintStream out, PrintStream terminal) {
         this.home = home;
         this.out = out;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,11 +68,15 @@ public final class Launcher {
         try {
             loadSystemProperties(home); // first: they hold the log's rotation settings
             PrintStream out = System.out;
+            PrintStream terminal = null;
             String log = System.getProperty("aqueduct.log.tee");
             if (log != null) {
-                out = logTo(Path.of(log), !"false".equals(System.getProperty("aqueduct.log.console")));
+                boolean console = !"false".equals(System.getProperty("aqueduct.log.console"));
+                // bin/aqueduct run: System.out before the log is the terminal; start: logs/console.out, no terminal
+                terminal = console ? System.out : null;
+                out = logTo(Path.of(log), console);
             }
-            status = new Launcher(home, out).run();
+            status = new Launcher(home, out, terminal).run();
         } catch (Exception e) {
             System.err.println("Aqueduct failed to start: " + e);
             e.printStackTrace();
@@ -97,7 +104,7 @@ public final class Launcher {
         String hashed = ConsolePassword.stored(home);
         if (hashed == null) {
             String password = ConsolePassword.generate();
-            hashed = ConsolePassword.store(home, password);
+            hashed = ConsolePassword.storeGenerated(home, password);
             banner = ConsolePassword.banner(password, http.url("/system/console"));
         }
         props.put(ConsolePassword.FRAMEWORK_PROPERTY, hashed);
@@ -113,8 +120,14 @@ public final class Launcher {
             start(props);
         } finally {
             if (banner != null) {
-                // Shown after the startup logging so it does not scroll away; shown even if startup failed.
-                out.println(banner);
+                // Shown after the startup logging so it does not scroll away; shown even if startup failed. The
+                // password goes to the terminal only: the log names the file (bin/aqueduct start shows it from there).
+                if (terminal != null) {
+                    terminal.println(banner);
+                    out.println("The generated Web Console password is in " + ConsolePassword.GENERATED_FILE);
+                } else {
+                    out.println(ConsolePassword.banner(null, http.url("/system/console")));
+                }
             }
         }
         if (stopRequestedAt.get() == 0) {

@@ -86,4 +86,21 @@ class ConsolePasswordTest {
         assertTrue(banner.contains("password:    Abc123"));
         assertTrue(banner.contains("bin/aqueduct password"));
     }
+
+    @Test
+    void aGeneratedPasswordIsKeptForItsOwnerOnlyAndTheLogBannerNamesTheFile(@TempDir Path home) throws Exception {
+        ConsolePassword.storeGenerated(home, "Generated-123");
+        Path kept = home.resolve(ConsolePassword.GENERATED_FILE);
+        assertEquals("Generated-123\n", Files.readString(kept));
+        assertEquals(java.util.Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(kept));
+        assertTrue(webConsoleAccepts(ConsolePassword.stored(home), "Generated-123"));
+
+        String logBanner = ConsolePassword.banner(null, "http://127.0.0.1:5080/system/console");
+        assertFalse(logBanner.contains("Generated-123"), logBanner);
+        assertTrue(logBanner.contains("password:    in data/console-password"), logBanner);
+
+        ConsolePassword.store(home, "chosen-password");
+        assertFalse(Files.exists(kept), "a password the operator chose replaces the generated one's file");
+    }
 }
