@@ -99,6 +99,8 @@ dist_commit="$(git -C "$(dirname "$DIST")" log -1 --format=%h 2>/dev/null || ech
 copy_appliance
 start_appliance "$SERVER_CORE"
 base="http://127.0.0.1:$http_port"
+# the REST reads are on the operator surface (docs/security.md): a token of this copy's own
+rest_auth="Authorization: Bearer $("$home/bin/aqueduct" token create bench | grep '^aqd_')"
 
 # the clock barcode: bit k of (capture time in ms mod 2^24) is a white 32x32 block at x = 16 + 40 k, y = 16
 barcode="settb=1/1000000,setpts=time(0)/TB,drawbox=x=0:y=0:w=1000:h=64:color=black:t=fill"
@@ -132,7 +134,7 @@ tail -n 3 "$OUT/blocking-reload.txt" | grep -v '^SUMMARY' | sed 's/^/  last: /'
 grep '^SUMMARY' "$OUT/blocking-reload.txt" | tee -a "$OUT/summary.txt"
 cat "$OUT/blocking-reload.err"
 curl -sf "$base/$STREAM/ll.m3u8" > "$OUT/ll-after-reload.m3u8"
-stats="$(curl -sf "$base/rest/v2/hls/streams")"
+stats="$(curl -sf -H "$rest_auth" "$base/rest/v2/hls/streams")"
 echo "$stats" > "$OUT/hls-streams-1.json"
 echo "SERVER after $(( $(date +%s) - publish_start )) s of publishing: $(python3 -c '
 import json, sys
@@ -173,7 +175,7 @@ if [[ -n "$HLS_CONFIG" ]]; then
   play experiment "$HLS_CONFIG"
 fi
 
-stats="$(curl -sf "$base/rest/v2/hls/streams")"
+stats="$(curl -sf -H "$rest_auth" "$base/rest/v2/hls/streams")"
 echo "$stats" > "$OUT/hls-streams-2.json"
 echo
 echo "SERVER at the end ($(( $(date +%s) - publish_start )) s of publishing): $(python3 -c '
