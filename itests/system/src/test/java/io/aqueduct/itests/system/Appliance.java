@@ -37,6 +37,10 @@ import java.util.stream.Stream;
  */
 final class Appliance implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern TOKEN_LINE = Pattern.compile("(?m)^(aqd_\\S+)$");
+    /** The operator's API token the tests send, made once by bin/aqueduct token create; every copy accepts it. */
+    private static String operatorToken;
+    private static byte[] operatorTokenFile;
 
     private final Path home;
     private final int rtmpPort;
@@ -60,7 +64,55 @@ final class Appliance implements AutoCloseable {
         a.writeConfig("io.aqueduct.rtmp.cfg", "host = 127.0.0.1\nport = " + a.rtmpPort + "\n");
         // an origin's relay listener (cluster mode): its own port too, so copies never collide on 5000
         a.writeConfig("io.aqueduct.relay.cfg", "port = " + freePort() + "\n");
+        unchecked(() -> {
+            a.installOperatorToken();
+            return null;
+        });
         return a;
+    }
+
+    /**
+     * The first copy makes the tests' API token with {@code bin/aqueduct token create}, as an operator would; the
+     * other copies get the same token file, so one token opens the operator surface of every node of a test.
+     */
+    private void installOperatorToken() throws IOException, InterruptedException {
+        synchronized (Appliance.class) {
+            if (operatorToken == null) {
+                Result r = aqueduct(Duration.ofSeconds(30), "token", "create", "system-tests");
+                Matcher m = TOKEN_LINE.matcher(r.output());
+                if (r.exitCode() != 0 || !m.find()) {
+                    throw new AssertionError("bin/aqueduct token create system-tests: " + r.output());
+                }
+                operatorToken = m.group(1);
+                operatorTokenFile = Files.readAllBytes(home.resolve("data/api-tokens"));
+                return;
+            }
+        }
+        Files.createDirectories(home.resolve("data"));
+        Files.write(home.resolve("data/api-tokens"), operatorTokenFile);
+    }
+
+    /** {@code Bearer <token>}: what the tests send to a node's operator surface (/rest/, /cluster.html, /health). */
+    static synchronized String operatorAuthorization() {
+        if (operatorToken == null) {
+            throw new IllegalStateException("no appliance copied yet, so no operator token");
+        }
+        return "Bearer " + operatorToken;
+    }
+
+    /** {@code Authorization: Bearer <token>}, as curl's {@code -H} takes it. */
+    static String operatorAuthorizationHeader() {
+        return "Authorization: " + operatorAuthorization();
+    }
+
+    /** Adds the tests' operator token to a request. */
+    static HttpRequest.Builder asOperator(HttpRequest.Builder request) {
+        return request.header("Authorization", operatorAuthorization());
+    }
+
+    /** The Web Console password this copy generated on its first start ({@code data/console-password}). */
+    String consolePassword() throws IOException {
+        return Files.readString(home.resolve("data/console-password"), StandardCharsets.UTF_8).strip();
     }
 
     /** The RTMP port this copy listens on (chosen free, like the HTTP port). */
@@ -154,6 +206,7 @@ final class Appliance implements AutoCloseable {
         return p < 0 ? Optional.empty() : ProcessHandle.of(p).filter(ProcessHandle::isAlive);
     }
 
+    /** {@code GET path} with the given console login, or with the operator token when {@code user} is null. */
     HttpResponse<String> get(int port, String path, String user, String password) throws IOException, InterruptedException {
         return HTTP.send(request(port, path, user, password).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -174,10 +227,19 @@ final class Appliance implements AutoCloseable {
         if (user != null) {
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             b.header("Authorization", "Basic " + token);
+        } else {
+            asOperator(b);
         }
         return b;
     }
 
+    /** {@code GET path} with no credentials at all, as anyone on the network would send it. */
+    HttpResponse<String> getAnonymous(int port, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET path} as the operator (the tests' API token). */
     HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return get(port, path, null, null);
     }

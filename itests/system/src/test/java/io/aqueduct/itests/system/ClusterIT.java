@@ -203,7 +203,10 @@ class ClusterIT {
         browser = Browser.start();
         Node watcher = nodes.get(2);
         String url = "http://127.0.0.1:" + watcher.port() + "/cluster.html";
-        browser.open(url);
+        // the console's admin login, as an operator types it into the browser's prompt; the page's own requests to
+        // /rest/v2/cluster/ reuse it
+        browser.open("http://admin:" + watcher.appliance().consolePassword() + "@127.0.0.1:" + watcher.port()
+                + "/cluster.html");
         browser.waitFor(url + " shows three alive nodes", () -> rowStates().size() == 3
                 && rowStates().values().stream().allMatch("alive"::equals), Duration.ofSeconds(15));
         assertThat(rowStates().keySet()).containsExactlyInAnyOrderElementsOf(nodes.stream().map(Node::id).toList());
@@ -436,7 +439,8 @@ class ClusterIT {
     }
 
     private static HttpRequest.Builder get(int port, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5));
+        return Appliance.asOperator(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)));
     }
 
     private static Document entry(List<Document> list, String field, String value) {

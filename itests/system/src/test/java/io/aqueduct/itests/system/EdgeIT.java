@@ -958,7 +958,7 @@ class EdgeIT {
     // ---- helpers ----
 
     private static HttpResponse<String> get(String url, Duration timeout) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
+        return HTTP.send(Appliance.asOperator(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

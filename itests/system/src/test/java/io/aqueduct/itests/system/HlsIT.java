@@ -70,9 +70,10 @@ class HlsIT {
         }
     }
 
+    /** As the operator: the REST reads need the login, and the playlists do not mind it. */
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(Appliance.asOperator(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void awaitPlaylist(String stream, String playlist, java.util.function.Predicate<String> ready)

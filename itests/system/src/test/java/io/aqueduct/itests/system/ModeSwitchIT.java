@@ -224,7 +224,8 @@ class ModeSwitchIT {
         assertThat(tab.statusCode()).isEqualTo(200);
         assertThat(tab.body()).as("the Cluster tab of the Web Console").contains("id=\"aq-cluster\"")
                 .contains("/cluster/cluster.js");
-        assertThat(node.get(port, "/system/console/cluster").statusCode()).as("not without the login").isEqualTo(401);
+        assertThat(node.getAnonymous(port, "/system/console/cluster").statusCode()).as("not without the login")
+                .isEqualTo(401);
 
         long gap = player.largestVideoGapMillis(switched, System.nanoTime());
         System.out.printf("ModeSwitchIT: Web Console -> cluster: registered %d ms after the edit; largest gap %d ms%n",
