@@ -270,6 +270,25 @@ class SecurityIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void aPublicClusterPageIsTheOperatorsExplicitChoiceAndCoversReadsOnly() throws Exception {
+        assertThat(curl("/cluster.html").status()).as("off by default").isEqualTo(401);
+        node.setConfig("io.aqueduct.security.cfg", "cluster.page.public", "true");
+        Appliance.await(Duration.ofSeconds(20), "the cluster page opens without a login",
+                () -> Appliance.unchecked(() -> curl("/cluster.html")).status() == 200);
+        assertThat(curl("/rest/v2/cluster/nodes").status()).isEqualTo(200);
+        assertThat(curl("-X", "DELETE", "/rest/v2/cluster/nodes/x").status()).as("writes still need a login")
+                .isEqualTo(401);
+        assertThat(curl("/rest/v2/hls/streams").status()).as("other operator reads still need a login")
+                .isEqualTo(401);
+        assertThat(node.get(port, "/health").body()).contains("cluster.page.public = true");
+        assertThat(node.logText()).contains("cluster.page.public = true: anyone who reaches this node reads");
+        node.setConfig("io.aqueduct.security.cfg", "cluster.page.public", "false");
+        Appliance.await(Duration.ofSeconds(20), "the cluster page asks again",
+                () -> Appliance.unchecked(() -> curl("/cluster.html")).status() == 401);
+    }
+
     /** Runs curl with these arguments; its output. */
     private static String run(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("curl", "--max-time", "60"));

@@ -19,7 +19,8 @@ final class LoginThrottle {
 
     record Settings(int freeFailures, long firstDelayMs, long maxDelayMs, int maxAddresses, long forgetAfterMs,
             int maxWaiting) {
-        static final Settings DEFAULTS = new Settings(3, 250, 10_000, 10_000, 15 * 60_000L, 32);
+        // at most 4 waiting requests: Jetty has 32 threads, and viewers need them
+        static final Settings DEFAULTS = new Settings(3, 250, 10_000, 10_000, 15 * 60_000L, 4);
     }
 
     /** What a request with credentials must do: wait {@code waitMs} first, or be refused now. */
