@@ -6,6 +6,7 @@ import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.http.ApiTokenStore;
 import io.aqueduct.api.json.JsonWriter;
+import io.aqueduct.api.log.LogSafe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -52,7 +53,6 @@ public final class HttpSecurity implements Preprocessor, HealthIndicator {
     static final String PID = "io.aqueduct.security";
     static final String BEARER_REALM = "aqueduct";
     private static final Logger LOG = LoggerFactory.getLogger(HttpSecurity.class);
-    private static final int MAX_LOGGED_PATH = 200;
 
     @ObjectClassDefinition(name = "Aqueduct HTTP security",
             description = "Who may use the operator surface (/rest/, /cluster.html) and how failed logins are slowed "
@@ -163,7 +163,8 @@ public final class HttpSecurity implements Preprocessor, HealthIndicator {
 
     /** 401 with both challenges (the console's realm, so a browser logged in there resends its login) and a reason. */
     public void refuse(HttpServletResponse response, OperatorAccess.Decision decision) throws IOException {
-        response.addHeader("WWW-Authenticate", "Basic realm=\"" + quoted(current.access().realm()) + "\", charset=\"UTF-8\"");
+        String realm = quoted(current.access().realm());
+        response.addHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
         response.addHeader("WWW-Authenticate", "Bearer realm=\"" + BEARER_REALM + "\"");
         sendJson(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", decision.reason());
     }
@@ -216,8 +217,8 @@ public final class HttpSecurity implements Preprocessor, HealthIndicator {
         if (response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
             int failures = throttle.failed(address);
             long next = throttle.delayAfterMs(failures);
-            LOG.warn("Login failed from {} on {} ({} in a row{})", address, forLog(request.getRequestURI()), failures,
-                    next == 0 ? "" : "; the next attempt from this address waits " + next + " ms");
+            LOG.warn("Login failed from {} on {} ({} in a row{})", address, LogSafe.value(request.getRequestURI()),
+                    failures, next == 0 ? "" : "; the next attempt from this address waits " + next + " ms");
         } else if (request.getAttribute(ServletContextHelper.REMOTE_USER) != null
                 || request.getAttribute("org.osgi.service.http.authentication.remote.user") != null) {
             throttle.succeeded(address);
@@ -252,23 +253,6 @@ public final class HttpSecurity implements Preprocessor, HealthIndicator {
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         response.flushBuffer();
-    }
-
-    /** A client-chosen text made safe for one log line: control characters escaped, cut to a sane length. */
-    static String forLog(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < text.length() && b.length() < MAX_LOGGED_PATH; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return text.length() > MAX_LOGGED_PATH ? b + "..." : b.toString();
     }
 
     private static String quoted(String s) {

@@ -1,6 +1,7 @@
 package io.aqueduct.rest.internal.security;
 
 import io.aqueduct.api.http.HttpContexts;
+import io.aqueduct.api.log.LogSafe;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,6 @@ public final class OperatorNotFoundServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HttpSecurity.sendJson(response, HttpServletResponse.SC_NOT_FOUND, "not_found",
-                "no such REST resource: " + HttpSecurity.forLog(request.getRequestURI()));
+                "no such REST resource: " + LogSafe.value(request.getRequestURI()));
     }
 }
