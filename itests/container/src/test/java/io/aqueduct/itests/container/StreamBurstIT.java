@@ -1,0 +1,185 @@
+package io.aqueduct.itests.container;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.StreamLifecycleListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.After;
+import org.junit.Test;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * A burst of publishers against the real hub and SCR: thousands of publish/unpublish cycles from several threads
+ * at once, with whiteboard {@link StreamLifecycleListener} services registered beside the shipped ones (HLS):
+ * steady ones, one that throws on every start, and one that comes and goes during the burst. The hub fetched each
+ * listener and gave it back on every event, and Felix loses a service object when a get on one thread races an
+ * unget on another as its use count crosses zero: about 1 % of the publishes then threw IllegalArgumentException
+ * after the stream was registered, and the key stayed "already being published" until a restart.
+ */
+public class StreamBurstIT extends NodeTestSupport {
+    private static final int THREADS = 8;
+    private static final int KEYS_PER_THREAD = 25;
+    private static final int ROUNDS = 20; // 8 x 25 x 20 = 4,000 publish/unpublish cycles
+
+    private final List<ServiceRegistration<StreamLifecycleListener>> registrations = new ArrayList<>();
+
+    /** Counts what it hears, per key: +1 at a start, -1 at an end. */
+    static class CountingListener implements StreamLifecycleListener {
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger ended = new AtomicInteger();
+        final Map<StreamKey, AtomicInteger> balance = new ConcurrentHashMap<>();
+
+        @Override
+        public void streamStarted(StreamKey key) {
+            started.incrementAndGet();
+            balance.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        @Override
+        public void streamEnded(StreamKey key) {
+            ended.incrementAndGet();
+            balance.computeIfAbsent(key, k -> new AtomicInteger()).decrementAndGet();
+        }
+
+        List<String> unbalanced() {
+            return balance.entrySet().stream().filter(e -> e.getValue().get() != 0)
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Hears every start and then throws, as a buggy listener would. */
+    static final class ThrowingListener extends CountingListener {
+        @Override
+        public void streamStarted(StreamKey key) {
+            super.streamStarted(key);
+            throw new IllegalStateException("a listener's bug on the start of " + key);
+        }
+    }
+
+    @After
+    public void unregisterListeners() {
+        for (ServiceRegistration<StreamLifecycleListener> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the test
+            }
+        }
+    }
+
+    @Test
+    public void noPublishOfABurstFailsOrLeavesItsKeyBehind() throws Exception {
+        StreamHub hub = awaitService(StreamHub.class);
+        List<CountingListener> steady = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            steady.add(register(new CountingListener()));
+        }
+        ThrowingListener throwing = register(new ThrowingListener());
+        long startedBefore = hub.statistics().streamsStarted();
+
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean bursting = new AtomicBoolean(true);
+        AtomicInteger churns = new AtomicInteger();
+        try {
+            // a listener registered and unregistered over and over while the burst runs
+            Future<?> churn = pool.submit(() -> {
+                while (bursting.get()) {
+                    context().registerService(StreamLifecycleListener.class, new CountingListener(), null)
+                            .unregister();
+                    churns.incrementAndGet();
+                }
+                return null;
+            });
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> publishers = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                publishers.add(pool.submit(() -> {
+                    go.await();
+                    for (int round = 0; round < ROUNDS; round++) {
+                        for (int k = 0; k < KEYS_PER_THREAD; k++) {
+                            cycle(hub, key(thread, k), failures);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> p : publishers) {
+                p.get(120, TimeUnit.SECONDS);
+            }
+            bursting.set(false);
+            churn.get(20, TimeUnit.SECONDS);
+        } finally {
+            bursting.set(false);
+            pool.shutdownNow();
+        }
+
+        int cycles = THREADS * KEYS_PER_THREAD * ROUNDS;
+        assertTrue("every publish and unpublish of the burst succeeds; " + failures.size() + " of " + cycles
+                + " failed, the first: " + failures.stream().limit(5).collect(Collectors.toList()),
+                failures.isEmpty());
+        assertTrue("the listener came and went during the burst (" + churns.get() + " times)", churns.get() > 10);
+        assertEquals("no stream is left in the hub", List.of(), hub.streams());
+        assertEquals(0, hub.statistics().liveStreams());
+        assertEquals(cycles, hub.statistics().streamsStarted() - startedBefore);
+        for (CountingListener l : steady) {
+            assertEquals("a steady listener hears every start", cycles, l.started.get());
+            assertEquals("and every end", cycles, l.ended.get());
+            assertEquals("an end for every start, per key", List.of(), l.unbalanced());
+        }
+        assertEquals("the throwing listener was told every start", cycles, throwing.started.get());
+        assertEquals("and every end", cycles, throwing.ended.get());
+
+        // every key publishes again: none is stuck as "already being published"
+        for (int t = 0; t < THREADS; t++) {
+            for (int k = 0; k < KEYS_PER_THREAD; k++) {
+                cycle(hub, key(t, k), failures);
+            }
+        }
+        assertTrue("every key publishes again: " + failures, failures.isEmpty());
+        assertEquals(List.of(), hub.streams());
+    }
+
+    /** One publish and its unpublish; what goes wrong is kept, with the key. */
+    private static void cycle(StreamHub hub, StreamKey key, ConcurrentLinkedQueue<String> failures) {
+        Publication publication;
+        try {
+            publication = hub.publish(key);
+        } catch (Exception | LinkageError e) {
+            failures.add("publish " + key + ": " + e);
+            return;
+        }
+        try {
+            publication.close();
+        } catch (RuntimeException e) {
+            failures.add("unpublish " + key + ": " + e);
+        }
+    }
+
+    private static StreamKey key(int thread, int k) {
+        return StreamKey.of("burst", "t" + thread + "-k" + k);
+    }
+
+    private <L extends StreamLifecycleListener> L register(L listener) {
+        registrations.add(context().registerService(StreamLifecycleListener.class, listener, null));
+        return listener;
+    }
+}
