@@ -3,7 +3,6 @@ package io.aqueduct.itests.container;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
@@ -11,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,9 +30,8 @@ import org.osgi.framework.ServiceRegistration;
  * after the stream was registered, and the key stayed "already being published" until a restart.
  */
 public class StreamBurstIT extends NodeTestSupport {
-    private static final int THREADS = 8;
-    private static final int KEYS_PER_THREAD = 25;
-    private static final int ROUNDS = 20; // 8 x 25 x 20 = 4,000 publish/unpublish cycles
+    /** 8 threads x 25 keys x 20 rounds = 4,000 publish/unpublish cycles. */
+    private static final PublisherBurst BURST = new PublisherBurst(8, 25, 20);
 
     private final List<ServiceRegistration<StreamLifecycleListener>> registrations = new ArrayList<>();
 
@@ -93,13 +89,13 @@ public class StreamBurstIT extends NodeTestSupport {
         ThrowingListener throwing = register(new ThrowingListener());
         long startedBefore = hub.statistics().streamsStarted();
 
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        // a listener registered and unregistered over and over while the burst runs
         AtomicBoolean bursting = new AtomicBoolean(true);
         AtomicInteger churns = new AtomicInteger();
+        ExecutorService churner = Executors.newSingleThreadExecutor();
+        List<String> failures;
         try {
-            // a listener registered and unregistered over and over while the burst runs
-            Future<?> churn = pool.submit(() -> {
+            Future<?> churn = churner.submit(() -> {
                 while (bursting.get()) {
                     context().registerService(StreamLifecycleListener.class, new CountingListener(), null)
                             .unregister();
@@ -107,32 +103,15 @@ public class StreamBurstIT extends NodeTestSupport {
                 }
                 return null;
             });
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> publishers = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                publishers.add(pool.submit(() -> {
-                    go.await();
-                    for (int round = 0; round < ROUNDS; round++) {
-                        for (int k = 0; k < KEYS_PER_THREAD; k++) {
-                            cycle(hub, key(thread, k), failures);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> p : publishers) {
-                p.get(120, TimeUnit.SECONDS);
-            }
+            failures = BURST.run(key -> PublisherBurst.publishAndUnpublish(hub, key));
             bursting.set(false);
             churn.get(20, TimeUnit.SECONDS);
         } finally {
             bursting.set(false);
-            pool.shutdownNow();
+            churner.shutdownNow();
         }
 
-        int cycles = THREADS * KEYS_PER_THREAD * ROUNDS;
+        int cycles = BURST.cycles();
         assertTrue("every publish and unpublish of the burst succeeds; " + failures.size() + " of " + cycles
                 + " failed, the first: " + failures.stream().limit(5).collect(Collectors.toList()),
                 failures.isEmpty());
@@ -149,33 +128,15 @@ public class StreamBurstIT extends NodeTestSupport {
         assertEquals("and every end", cycles, throwing.ended.get());
 
         // every key publishes again: none is stuck as "already being published"
-        for (int t = 0; t < THREADS; t++) {
-            for (int k = 0; k < KEYS_PER_THREAD; k++) {
-                cycle(hub, key(t, k), failures);
+        List<String> again = new ArrayList<>();
+        for (StreamKey key : BURST.keys()) {
+            String failure = PublisherBurst.publishAndUnpublish(hub, key);
+            if (failure != null) {
+                again.add(key + ": " + failure);
             }
         }
-        assertTrue("every key publishes again: " + failures, failures.isEmpty());
+        assertEquals("every key publishes again", List.of(), again);
         assertEquals(List.of(), hub.streams());
-    }
-
-    /** One publish and its unpublish; what goes wrong is kept, with the key. */
-    private static void cycle(StreamHub hub, StreamKey key, ConcurrentLinkedQueue<String> failures) {
-        Publication publication;
-        try {
-            publication = hub.publish(key);
-        } catch (Exception | LinkageError e) {
-            failures.add("publish " + key + ": " + e);
-            return;
-        }
-        try {
-            publication.close();
-        } catch (RuntimeException e) {
-            failures.add("unpublish " + key + ": " + e);
-        }
-    }
-
-    private static StreamKey key(int thread, int k) {
-        return StreamKey.of("burst", "t" + thread + "-k" + k);
     }
 
     private <L extends StreamLifecycleListener> L register(L listener) {
