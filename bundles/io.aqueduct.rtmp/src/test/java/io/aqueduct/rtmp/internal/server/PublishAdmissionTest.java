@@ -6,6 +6,7 @@ import io.aqueduct.api.access.AccessRequest;
 import io.aqueduct.api.access.PublishAdmission;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class PublishAdmissionTest {
     private DefaultStreamHub hub;
     private RtmpServer server;
+    private NioEventLoops loops;
     private int port;
     private final List<AccessRequest> asked = new CopyOnWriteArrayList<>();
 
@@ -44,7 +46,8 @@ class PublishAdmissionTest {
     @BeforeEach
     void start() throws Exception {
         hub = new DefaultStreamHub();
-        server = new RtmpServer(hub);
+        loops = new NioEventLoops(2);
+        server = new RtmpServer(hub, loops);
         port = freePort();
         server.activate(Map.of("host", "127.0.0.1", "port", port));
         server.addAdmission(slowRegistry);
@@ -53,7 +56,10 @@ class PublishAdmissionTest {
     @AfterEach
     void stop() {
         server.deactivate();
+        assertThat(loops.group().isShuttingDown()).as("the server leaves the node's shared event loops running")
+                .isFalse();
         hub.stop();
+        loops.close();
     }
 
     @Test
