@@ -162,10 +162,21 @@ public class ClusterRegistryIT extends NodeTestSupport {
         await("registered", () -> health("cluster-registry"), h -> h != null && h.status() == HealthCheck.Status.UP);
         PublishAdmission admission = awaitService(PublishAdmission.class);
         StreamHub hub = awaitService(StreamHub.class);
-        PublisherBurst burst = new PublisherBurst(4, 10, 10); // 400 cycles, each a registry round trip or more
+        // 8 threads x 10 keys x 5 rounds: 400 admissions (registry round trips, one at a time on the registry's
+        // thread), each followed by 5 publishes, as encoders that reconnect at once do: 2,000 publishes
+        PublisherBurst burst = new PublisherBurst(8, 10, 5);
         PublisherBurst.Cycle admitAndPublish = key -> {
             String refusal = admit(admission, key.toString());
-            return refusal != null ? "refused: " + refusal : PublisherBurst.publishAndUnpublish(hub, key);
+            if (refusal != null) {
+                return "refused: " + refusal;
+            }
+            for (int i = 0; i < 5; i++) {
+                String failure = PublisherBurst.publishAndUnpublish(hub, key);
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
         };
         ServiceRegistration<StreamLifecycleListener> throwing = context().registerService(
                 StreamLifecycleListener.class, new StreamLifecycleListener() {
