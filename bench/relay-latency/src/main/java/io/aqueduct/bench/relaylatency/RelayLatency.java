@@ -7,6 +7,7 @@ import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.Subscription;
 import io.aqueduct.api.stream.SubscriptionOptions;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.edge.internal.edge.RelayClient;
 import io.aqueduct.edge.internal.edge.RelayedStream;
 import io.aqueduct.edge.internal.origin.RelayServer;
@@ -16,9 +17,6 @@ import io.aqueduct.edge.internal.wire.RelayProtocol;
 import io.aqueduct.api.stream.StreamKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -142,7 +140,8 @@ public final class RelayLatency {
         DefaultStreamHub hub = new DefaultStreamHub();
         RelayServer.Timing timing = new RelayServer.Timing(RelayProtocol.HELLO_TIMEOUT, RelayProtocol.PING_INTERVAL,
                 RelayProtocol.ORIGIN_READ_TIMEOUT, Duration.ofMillis(flushMs));
-        RelayServer server = new RelayServer(hub, () -> SECRET, "origin-bench", Clock.systemUTC(), timing);
+        NioEventLoops loops = new NioEventLoops(); // the node's event loops, one thread per core
+        RelayServer server = new RelayServer(hub, loops, () -> SECRET, "origin-bench", Clock.systemUTC(), timing);
         Publication[] pubs = new Publication[streams];
         for (int i = 0; i < streams; i++) {
             pubs[i] = hub.publish(key(i));
@@ -235,6 +234,7 @@ public final class RelayLatency {
         local.recorder.write(out.resolve("local.bin"));
         server.close();
         hub.stop();
+        loops.close();
     }
 
     // ---------------------------------------------------------------- edge
@@ -244,7 +244,7 @@ public final class RelayLatency {
         Path out = Path.of(o.get("out"));
         int streams = intOpt(o, "streams", 1);
         int maxSeconds = intOpt(o, "max-seconds", 600);
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        NioEventLoops loops = new NioEventLoops(1);
         DefaultStreamHub hub = new DefaultStreamHub();
         RelayClient client = RelayClient.connect(loops, "127.0.0.1", port, EDGE_ID,
                 RelayToken.issue(SECRET, EDGE_ID, Instant.now()),
@@ -282,7 +282,7 @@ public final class RelayLatency {
         relayed.forEach(RelayedStream::close);
         client.close();
         hub.stop();
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        loops.close();
     }
 
     // ---------------------------------------------------------------- both

@@ -21,12 +21,14 @@ import io.aqueduct.api.node.NodeRole;
 import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.StreamLifecycleListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.ProbeBuilder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -146,6 +149,61 @@ public class ClusterRegistryIT extends NodeTestSupport {
         assertNull("taken over from the dead origin", admit(admission, "live/taken"));
         String self = awaitService(NodeIdentity.class).nodeId();
         assertEquals(self, view.lookup(StreamKey.parse("live/taken")).map(ClusterStream::originNode).orElse(null));
+    }
+
+    /**
+     * Publishes as RTMP does (the admission's claim, then the hub) from several threads at once, with a listener
+     * that throws on every start: every publish succeeds, and once the streams end no stream is left in the hub
+     * and no claim in the registry; every key is admitted and published again.
+     */
+    @Test
+    public void aBurstOfAdmittedPublishesLeavesNoStreamAndNoClaim() throws Exception {
+        ClusterView view = awaitService(ClusterView.class);
+        await("registered", () -> health("cluster-registry"), h -> h != null && h.status() == HealthCheck.Status.UP);
+        PublishAdmission admission = awaitService(PublishAdmission.class);
+        StreamHub hub = awaitService(StreamHub.class);
+        // 8 threads x 10 keys x 5 rounds: 400 admissions (registry round trips, one at a time on the registry's
+        // thread), each followed by 5 publishes, as encoders that reconnect at once do: 2,000 publishes
+        PublisherBurst burst = new PublisherBurst(8, 10, 5);
+        PublisherBurst.Cycle admitAndPublish = key -> {
+            String refusal = admit(admission, key.toString());
+            if (refusal != null) {
+                return "refused: " + refusal;
+            }
+            for (int i = 0; i < 5; i++) {
+                String failure = PublisherBurst.publishAndUnpublish(hub, key);
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
+        };
+        ServiceRegistration<StreamLifecycleListener> throwing = context().registerService(
+                StreamLifecycleListener.class, new StreamLifecycleListener() {
+                    @Override
+                    public void streamStarted(StreamKey key) {
+                        throw new IllegalStateException("a listener's bug on the start of " + key);
+                    }
+                }, null);
+        List<String> failures;
+        try {
+            failures = burst.run(admitAndPublish);
+        } finally {
+            throwing.unregister();
+        }
+        assertEquals("every admitted publish of the burst succeeds", List.of(), failures);
+        assertEquals("no stream is left in the hub", List.of(), hub.streams());
+        await("no claim left in the registry", view::streams, List::isEmpty);
+
+        List<String> again = new ArrayList<>();
+        for (StreamKey key : burst.keys()) {
+            String failure = admitAndPublish.run(key);
+            if (failure != null) {
+                again.add(key + ": " + failure);
+            }
+        }
+        assertEquals("every key is admitted and published again", List.of(), again);
+        await("no claim left in the registry", view::streams, List::isEmpty);
     }
 
     private static String admit(PublishAdmission admission, String key) throws Exception {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,8 +43,7 @@ public final class DefaultStreamHub implements StreamHub {
     private final Clock clock;
     private final ConcurrentMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final List<StreamLifecycleListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<ComponentServiceObjects<StreamLifecycleListener>> listenerServices =
-            new CopyOnWriteArrayList<>();
+    private final List<WhiteboardListener> listenerServices = new CopyOnWriteArrayList<>();
     private final AtomicLong streamsStarted = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong skips = new AtomicLong();
@@ -67,49 +67,71 @@ public final class DefaultStreamHub implements StreamHub {
     }
 
     /**
-     * Whiteboard listeners are bound as service objects and fetched only when an event fires: most listeners
-     * (HLS, recording) need this hub themselves, and getting their service while the hub activates would be a
-     * circular reference.
+     * Whiteboard listeners are bound as service objects and fetched on their first event, not at binding: most
+     * listeners (HLS, recording) need this hub themselves, and getting their service while the hub activates
+     * would be a circular reference.
      */
     @Reference(service = StreamLifecycleListener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC)
     void addListenerService(ComponentServiceObjects<StreamLifecycleListener> listener) {
-        listenerServices.add(listener);
+        listenerServices.add(new WhiteboardListener(listener));
     }
 
     void removeListenerService(ComponentServiceObjects<StreamLifecycleListener> listener) {
-        listenerServices.remove(listener);
+        listenerServices.removeIf(w -> w.objects == listener);
     }
 
-    /** Tells every listener, in and outside OSGi; a listener that fails is logged and the others still hear. */
-    private void notifyListeners(String what, StreamKey key, java.util.function.Consumer<StreamLifecycleListener> event) {
+    /**
+     * A bound whiteboard listener, fetched once on its first event and then kept until it is unbound; SCR ungets
+     * it then. Never a get and an unget per event: Felix (7.0.5) counts the uses of a service per bundle, and a
+     * get on one publisher's thread racing an unget on another's as that count crosses zero loses the service
+     * object, so the next unget throws IllegalArgumentException (about 1 % of publishes in a burst of thousands).
+     */
+    private static final class WhiteboardListener {
+        final ComponentServiceObjects<StreamLifecycleListener> objects;
+        private StreamLifecycleListener service;
+
+        WhiteboardListener(ComponentServiceObjects<StreamLifecycleListener> objects) {
+            this.objects = objects;
+        }
+
+        /** The listener, or null while its service cannot be had (it is going away). */
+        synchronized StreamLifecycleListener service() {
+            if (service == null) {
+                service = objects.getService();
+            }
+            return service;
+        }
+    }
+
+    /**
+     * Tells every listener, in and outside OSGi; a listener that fails, or cannot be had, is logged and the others
+     * still hear.
+     */
+    private void notifyListeners(String what, StreamKey key, Consumer<StreamLifecycleListener> event) {
         for (StreamLifecycleListener l : listeners) {
             notify(l, what, key, event);
         }
-        for (ComponentServiceObjects<StreamLifecycleListener> objects : listenerServices) {
+        for (WhiteboardListener w : listenerServices) {
             StreamLifecycleListener l;
             try {
-                l = objects.getService();
+                l = w.service();
             } catch (RuntimeException e) {
-                LOG.warn("Stream listener {} unavailable for the {} of {}", objects.getServiceReference(), what, key, e);
+                LOG.warn("Stream listener {} unavailable for the {} of {}", w.objects.getServiceReference(), what,
+                        key, e);
                 continue;
             }
-            if (l == null) {
-                continue;
-            }
-            try {
+            if (l != null) {
                 notify(l, what, key, event);
-            } finally {
-                objects.ungetService(l);
             }
         }
     }
 
     private static void notify(StreamLifecycleListener l, String what, StreamKey key,
-            java.util.function.Consumer<StreamLifecycleListener> event) {
+            Consumer<StreamLifecycleListener> event) {
         try {
             event.accept(l);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // a LinkageError: the listener's bundle is going away
             LOG.warn("Stream listener {} failed on the {} of {}", l, what, key, e);
         }
     }
@@ -125,9 +147,19 @@ public final class DefaultStreamHub implements StreamHub {
         if (streams.putIfAbsent(key, stream) != null) {
             throw new StreamAlreadyLiveException(key);
         }
-        streamsStarted.incrementAndGet();
-        LOG.info("Stream {} started", key);
-        notifyListeners("start", key, l -> l.streamStarted(key));
+        try {
+            streamsStarted.incrementAndGet();
+            LOG.info("Stream {} started", key);
+            notifyListeners("start", key, l -> l.streamStarted(key));
+        } catch (Throwable t) {
+            // Never a half-published stream: the key would stay "already live" until a restart.
+            try {
+                stream.close();
+            } catch (Throwable again) {
+                t.addSuppressed(again);
+            }
+            throw t;
+        }
         return stream;
     }
 

@@ -24,9 +24,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 
 class DefaultStreamHubTest {
     private static final StreamKey KEY = StreamKey.of("live", "test");
@@ -246,49 +249,142 @@ class DefaultStreamHubTest {
         pub.close();
     }
 
+    /** Records what it hears; throws on start when asked to. */
+    private static final class RecordingListener implements StreamLifecycleListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        private final RuntimeException onStartRuntime;
+        private final Error onStartError;
+
+        RecordingListener(RuntimeException onStartRuntime, Error onStartError) {
+            this.onStartRuntime = onStartRuntime;
+            this.onStartError = onStartError;
+        }
+
+        RecordingListener() {
+            this(null, null);
+        }
+
+        @Override
+        public void streamStarted(StreamKey key) {
+            events.add("started " + key);
+            if (onStartRuntime != null) {
+                throw onStartRuntime;
+            }
+            if (onStartError != null) {
+                throw onStartError;
+            }
+        }
+
+        @Override
+        public void streamEnded(StreamKey key) {
+            events.add("ended " + key);
+        }
+    }
+
+    /** Service objects as SCR hands them over, counting gets and ungets. */
+    private static class CountingServiceObjects implements ComponentServiceObjects<StreamLifecycleListener> {
+        final AtomicInteger gets = new AtomicInteger();
+        final AtomicInteger ungets = new AtomicInteger();
+        private final StreamLifecycleListener service;
+
+        CountingServiceObjects(StreamLifecycleListener service) {
+            this.service = service;
+        }
+
+        @Override
+        public StreamLifecycleListener getService() {
+            gets.incrementAndGet();
+            return service;
+        }
+
+        @Override
+        public void ungetService(StreamLifecycleListener s) {
+            ungets.incrementAndGet();
+        }
+
+        @Override
+        public ServiceReference<StreamLifecycleListener> getServiceReference() {
+            return null;
+        }
+    }
+
     @Test
-    void whiteboardListenersAreFetchedOnlyWhenAnEventFires() throws Exception {
-        List<String> events = new ArrayList<>();
-        StreamLifecycleListener listener = new StreamLifecycleListener() {
-            @Override
-            public void streamStarted(StreamKey key) {
-                events.add("started " + key);
-            }
-
-            @Override
-            public void streamEnded(StreamKey key) {
-                events.add("ended " + key);
-            }
-        };
-        AtomicInteger gets = new AtomicInteger();
-        AtomicInteger ungets = new AtomicInteger();
-        org.osgi.service.component.ComponentServiceObjects<StreamLifecycleListener> objects =
-                new org.osgi.service.component.ComponentServiceObjects<>() {
-                    @Override
-                    public StreamLifecycleListener getService() {
-                        gets.incrementAndGet();
-                        return listener;
-                    }
-
-                    @Override
-                    public void ungetService(StreamLifecycleListener service) {
-                        ungets.incrementAndGet();
-                    }
-
-                    @Override
-                    public org.osgi.framework.ServiceReference<StreamLifecycleListener> getServiceReference() {
-                        return null;
-                    }
-                };
+    void whiteboardListenersAreFetchedOnTheirFirstEventAndKeptWhileBound() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        CountingServiceObjects objects = new CountingServiceObjects(listener);
         hub.addListenerService(objects);
-        assertEquals(0, gets.get(), "binding does not fetch the service (it may need the hub itself)");
+        assertEquals(0, objects.gets.get(), "binding does not fetch the service (it may need the hub itself)");
         hub.publish(KEY).close();
-        assertEquals(List.of("started " + KEY, "ended " + KEY), events);
-        assertEquals(2, gets.get());
-        assertEquals(2, ungets.get());
+        hub.publish(KEY).close();
+        assertEquals(List.of("started " + KEY, "ended " + KEY, "started " + KEY, "ended " + KEY), listener.events);
+        assertEquals(1, objects.gets.get(), "fetched once, on the first event");
+        assertEquals(0, objects.ungets.get(), "never an unget per event: SCR ungets it when it is unbound");
         hub.removeListenerService(objects);
         hub.publish(KEY).close();
-        assertEquals(2, events.size());
+        assertEquals(4, listener.events.size(), "an unbound listener hears nothing more");
+    }
+
+    @Test
+    void aWhiteboardListenerThatCannotBeHadIsSkippedAndAskedAgainNextTime() throws Exception {
+        RecordingListener other = new RecordingListener();
+        AtomicInteger tries = new AtomicInteger();
+        hub.addListenerService(new CountingServiceObjects(null) {
+            @Override
+            public StreamLifecycleListener getService() {
+                if (tries.incrementAndGet() == 1) {
+                    throw new IllegalStateException("the component is being deactivated");
+                }
+                return null; // the service went away
+            }
+        });
+        hub.addListenerService(new CountingServiceObjects(other));
+        hub.publish(KEY).close();
+        assertEquals(List.of("started " + KEY, "ended " + KEY), other.events, "the other listener still hears");
+        assertEquals(2, tries.get(), "asked again on the next event");
+        assertTrue(hub.streams().isEmpty());
+    }
+
+    @Test
+    void aListenerThatThrowsOnStartLeavesTheOthersAndThePublishWhole() throws Exception {
+        RecordingListener throwing = new RecordingListener(new IllegalArgumentException("listener bug"), null);
+        RecordingListener whiteboardThrowing = new RecordingListener(new IllegalStateException("bug"), null);
+        RecordingListener other = new RecordingListener();
+        hub.addListener(throwing);
+        hub.addListenerService(new CountingServiceObjects(whiteboardThrowing));
+        hub.addListenerService(new CountingServiceObjects(other));
+
+        Publication pub = hub.publish(KEY);
+        assertTrue(hub.stream(KEY).isPresent(), "the publish succeeded in full");
+        assertEquals(List.of("started " + KEY), other.events);
+        pub.send(media.video(0, true));
+        assertEquals(1, hub.stream(KEY).orElseThrow().packetsIn());
+        pub.close();
+        assertEquals(List.of("started " + KEY, "ended " + KEY), throwing.events, "told of the end too");
+        assertEquals(List.of("started " + KEY, "ended " + KEY), whiteboardThrowing.events);
+        assertEquals(List.of("started " + KEY, "ended " + KEY), other.events);
+        hub.publish(KEY).close(); // the key is free
+    }
+
+    @Test
+    void aFailureThePublishCannotAbsorbLeavesNothingBehind() throws Exception {
+        RecordingListener before = new RecordingListener();
+        RecordingListener failing = new RecordingListener(null, new AssertionError("beyond what a listener may do"));
+        hub.addListener(before);
+        hub.addListener(failing);
+
+        AssertionError e = assertThrows(AssertionError.class, () -> hub.publish(KEY));
+        assertEquals("beyond what a listener may do", e.getMessage());
+        assertTrue(hub.stream(KEY).isEmpty(), "no half-published stream");
+        assertTrue(hub.streams().isEmpty());
+        assertEquals(0, hub.statistics().liveStreams());
+        assertEquals(List.of("started " + KEY, "ended " + KEY), before.events,
+                "a listener that heard the start hears the end");
+
+        hub.removeListener(failing);
+        Publication again = hub.publish(KEY); // not "already live"
+        assertTrue(hub.stream(KEY).isPresent());
+        again.close();
+        assertTrue(hub.streams().isEmpty());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.aqueduct.api.stream.Subscription;
 import io.aqueduct.api.stream.SubscriptionOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,8 +30,11 @@ class HubConcurrencyTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Integer>> readers = new ArrayList<>();
         int frames = 3000;
+        // the publisher starts once every reader is in: on a busy machine it could otherwise end before they join
+        CountDownLatch joined = new CountDownLatch(3);
         try {
             Future<?> publisher = pool.submit(() -> {
+                assertTrue(joined.await(30, TimeUnit.SECONDS), "the readers joined");
                 for (int i = 0; i < frames; i++) {
                     pub.send(media.video(i * FRAME_US, i % 30 == 0));
                 }
@@ -38,7 +42,7 @@ class HubConcurrencyTest {
                 return null;
             });
             for (int r = 0; r < 3; r++) {
-                readers.add(pool.submit(() -> readUntilEndOrLeave(hub)));
+                readers.add(pool.submit(() -> readUntilEndOrLeave(hub, joined)));
             }
             publisher.get(30, TimeUnit.SECONDS);
             int total = 0;
@@ -54,12 +58,15 @@ class HubConcurrencyTest {
     }
 
     /** Joins, reads a while (checking order), leaves, joins again, until the stream ends. */
-    private static int readUntilEndOrLeave(DefaultStreamHub hub) {
+    private static int readUntilEndOrLeave(DefaultStreamHub hub, CountDownLatch joined) {
         int received = 0;
         for (int round = 0; round < 1000; round++) {
             Subscription s = hub.subscribe(KEY, SubscriptionOptions.DEFAULTS, x -> { }).orElse(null);
             if (s == null) {
                 return received; // the stream ended
+            }
+            if (round == 0) {
+                joined.countDown();
             }
             long last = -1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

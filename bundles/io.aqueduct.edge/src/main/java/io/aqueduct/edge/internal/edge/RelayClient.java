@@ -3,6 +3,7 @@ package io.aqueduct.edge.internal.edge;
 import io.aqueduct.api.log.LogSafe;
 import io.aqueduct.api.media.MediaPacket;
 import io.aqueduct.api.media.Track;
+import io.aqueduct.api.net.EventLoops;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.edge.internal.wire.ReadActivity;
 import io.aqueduct.edge.internal.wire.RelayFrame;
@@ -17,9 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * An edge's connection to one origin's relay port, shared by every stream this edge pulls from that origin.
  *
  * <pre>{@code
- * RelayClient.connect(group, "10.0.0.5", 5000, "edge-1", RelayToken.issue(secret, "edge-1", now), listener)
+ * RelayClient.connect(loops, "10.0.0.5", 5000, "edge-1", RelayToken.issue(secret, "edge-1", now), listener)
  *         .thenAccept(client -> client.subscribe(StreamKey.parse("live/cam1"), handler));
  * }</pre>
  *
@@ -191,14 +190,14 @@ public final class RelayClient implements AutoCloseable {
     }
 
     /**
-     * Connects to an origin's relay port on a channel of {@code group} (an NIO group) and says HELLO.
+     * Connects to an origin's relay port on a channel of the node's event loops and says HELLO.
      *
      * @return completes with the client after the WELCOME (on the event loop); fails as described above
      * @throws IllegalArgumentException when the edge id or the token cannot go in a HELLO
      */
-    public static CompletableFuture<RelayClient> connect(EventLoopGroup group, String host, int port, String edgeId,
+    public static CompletableFuture<RelayClient> connect(EventLoops loops, String host, int port, String edgeId,
             String token, Listener listener) {
-        return connect(group, host, port, edgeId, token, listener, RelayProtocol.EDGE_READ_TIMEOUT);
+        return connect(loops, host, port, edgeId, token, listener, RelayProtocol.EDGE_READ_TIMEOUT);
     }
 
     /**
@@ -206,16 +205,16 @@ public final class RelayClient implements AutoCloseable {
      * ("protocol version 2 is not supported; this origin speaks 1"), and then the edge connects again with version
      * {@value RelayProtocol#MIN_VERSION}, so edges can be upgraded before their origins.
      */
-    static CompletableFuture<RelayClient> connect(EventLoopGroup group, String host, int port, String edgeId,
+    static CompletableFuture<RelayClient> connect(EventLoops loops, String host, int port, String edgeId,
             String token, Listener listener, Duration readTimeout) {
         CompletableFuture<RelayClient> result = new CompletableFuture<>();
-        connect(group, host, port, edgeId, token, listener, readTimeout, RelayProtocol.VERSION)
+        connect(loops, host, port, edgeId, token, listener, readTimeout, RelayProtocol.VERSION)
                 .whenComplete((client, error) -> {
                     if (error instanceof RelayRefusedException r && r.reason().startsWith("protocol version "
                             + RelayProtocol.VERSION + " is not supported")) {
                         LOG.info("relay origin {}:{} speaks an older protocol: connecting with version {}", host,
                                 port, RelayProtocol.MIN_VERSION);
-                        connect(group, host, port, edgeId, token, listener, readTimeout, RelayProtocol.MIN_VERSION)
+                        connect(loops, host, port, edgeId, token, listener, readTimeout, RelayProtocol.MIN_VERSION)
                                 .whenComplete((older, e) -> complete(result, older, e));
                     } else {
                         complete(result, client, error);
@@ -233,14 +232,14 @@ public final class RelayClient implements AutoCloseable {
         }
     }
 
-    static CompletableFuture<RelayClient> connect(EventLoopGroup group, String host, int port, String edgeId,
+    static CompletableFuture<RelayClient> connect(EventLoops loops, String host, int port, String edgeId,
             String token, Listener listener, Duration readTimeout, int version) {
         new RelayFrame.Hello(version, edgeId, token); // checks both before anything happens
         RelayClient client = new RelayClient(host + ":" + port, edgeId, token, Objects.requireNonNull(listener),
                 readTimeout, version);
         Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
+                .group(loops.group())
+                .channel(loops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -11,6 +11,7 @@ import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.node.NodeIdentity;
+import io.aqueduct.api.net.EventLoops;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamLifecycleListener;
@@ -19,9 +20,6 @@ import io.aqueduct.api.stream.ViewerCount;
 import io.aqueduct.edge.internal.edge.RelayClient;
 import io.aqueduct.edge.internal.edge.RelayedStream;
 import io.aqueduct.edge.internal.token.RelayToken;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +81,8 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
     private final StreamHub hub;
     private final NodeIdentity node;
     private final ClusterView cluster;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** The node's event loops: shared, never shut down here. */
+    private final EventLoops loops;
     private final ScheduledExecutorService lookups = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "aqueduct-edge-lookup"));
     /** Connections to origins, by relay address {@code host:port}. */
@@ -113,8 +112,9 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
 
     @Activate
     public EdgeRelay(@Reference StreamHub hub, @Reference(target = "(aqueduct.role=edge)") NodeIdentity node,
-            @Reference ClusterView cluster) {
+            @Reference ClusterView cluster, @Reference EventLoops loops) {
         this.hub = hub;
+        this.loops = loops;
         this.node = node;
         this.cluster = cluster;
     }
@@ -155,9 +155,9 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
             p.ready.complete("this edge is stopping");
         });
         pulls.clear();
+        // a connection still being made closes once made; the shared event loops stay
         origins.values().forEach(f -> f.thenAccept(RelayClient::close));
         origins.clear();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
     private void submit(Runnable task) {
@@ -289,7 +289,7 @@ public final class EdgeRelay implements StreamSource, StreamAccessPolicy, Stream
                 return existing;
             }
             String token = RelayToken.issue(cluster.secret(), node.nodeId(), Instant.now());
-            CompletableFuture<RelayClient> connecting = RelayClient.connect(group, host, port, node.nodeId(), token,
+            CompletableFuture<RelayClient> connecting = RelayClient.connect(loops, host, port, node.nodeId(), token,
                     (c, reason) -> {
                         LOG.warn("Relay connection to origin {} lost: {}", where, LogSafe.text(reason));
                         origins.computeIfPresent(where, (w, f) -> f.isDone() && !f.isCompletedExceptionally()

@@ -6,6 +6,7 @@ import io.aqueduct.api.config.InvalidSettingException;
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.node.NodeIdentity;
+import io.aqueduct.api.net.EventLoops;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.edge.internal.origin.RelayServer;
 import io.aqueduct.edge.internal.origin.RelayStatistics;
@@ -61,9 +62,9 @@ public final class RelayOrigin implements HealthIndicator {
 
     @Activate
     public RelayOrigin(@Reference StreamHub hub, @Reference(target = "(aqueduct.role=origin)") NodeIdentity node,
-            @Reference ClusterView cluster) {
+            @Reference ClusterView cluster, @Reference EventLoops loops) {
         this.node = node;
-        this.server = new RelayServer(hub, () -> {
+        this.server = new RelayServer(hub, loops, () -> {
             try {
                 return cluster.secret();
             } catch (RegistryUnavailableException e) {

@@ -1,6 +1,7 @@
 package io.aqueduct.edge.internal.origin;
 
 import io.aqueduct.api.log.RateLimitedLog;
+import io.aqueduct.api.net.EventLoops;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.SubscriptionOptions;
 import io.aqueduct.edge.internal.token.RelayToken;
@@ -13,14 +14,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -43,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A plain class (the component that configures it, with the node's id and the cluster secret, comes later):
  * {@link #bind} to listen, {@link #problem()} for the health check, {@link #statistics()}, {@link #close()}.
- * Each connection runs on one event loop of the server's own group; see {@link EdgeConnection}.
+ * Each connection runs on one event loop of the node's shared {@link EventLoops}; see {@link EdgeConnection}.
  */
 public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
@@ -83,7 +80,8 @@ public final class RelayServer implements AutoCloseable {
     private final String nodeId;
     private final Clock clock;
     private final Timing timing;
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    /** The node's event loops: shared, never shut down here. */
+    private final EventLoops loops;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Set<EdgeConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionsTotal = new AtomicLong();
@@ -103,12 +101,14 @@ public final class RelayServer implements AutoCloseable {
      * @param secret the cluster secret, asked for each HELLO (so a changed secret applies to the next connection)
      * @param nodeId this origin's node id, sent in WELCOME
      */
-    public RelayServer(StreamHub hub, Supplier<byte[]> secret, String nodeId) {
-        this(hub, secret, nodeId, Clock.systemUTC(), Timing.DEFAULTS);
+    public RelayServer(StreamHub hub, EventLoops loops, Supplier<byte[]> secret, String nodeId) {
+        this(hub, loops, secret, nodeId, Clock.systemUTC(), Timing.DEFAULTS);
     }
 
-    public RelayServer(StreamHub hub, Supplier<byte[]> secret, String nodeId, Clock clock, Timing timing) {
+    public RelayServer(StreamHub hub, EventLoops loops, Supplier<byte[]> secret, String nodeId, Clock clock,
+            Timing timing) {
         this.hub = Objects.requireNonNull(hub, "hub");
+        this.loops = Objects.requireNonNull(loops, "loops");
         this.secret = Objects.requireNonNull(secret, "secret");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -130,8 +130,8 @@ public final class RelayServer implements AutoCloseable {
         }
         closeListener();
         ServerBootstrap b = new ServerBootstrap()
-                .group(loops)
-                .channel(NioServerSocketChannel.class)
+                .group(loops.group())
+                .channel(loops.serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // several streams share one connection: more room than a single RTMP player gets
@@ -196,7 +196,10 @@ public final class RelayServer implements AutoCloseable {
                 packetsSent.get(), payloadBytesSent.get(), open);
     }
 
-    /** Stops listening, closes every connection (their subscriptions end) and stops the server's threads. */
+    /**
+     * Stops listening and closes every connection (their subscriptions and timers end with them); the shared event
+     * loops stay.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -205,7 +208,6 @@ public final class RelayServer implements AutoCloseable {
         closed = true;
         closeListener();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private void closeListener() {

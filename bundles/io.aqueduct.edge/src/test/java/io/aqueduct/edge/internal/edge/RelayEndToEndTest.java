@@ -11,6 +11,7 @@ import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.edge.internal.origin.RelayServer;
 import io.aqueduct.edge.internal.origin.RelayStatistics;
 import io.aqueduct.edge.internal.testing.Poll;
@@ -19,9 +20,6 @@ import io.aqueduct.edge.internal.token.RelayToken;
 import io.aqueduct.edge.internal.wire.RelayProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -49,7 +47,9 @@ class RelayEndToEndTest {
     private static final byte[] SECRET = "the cluster secret for tests".getBytes(StandardCharsets.UTF_8);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static EventLoopGroup edgeLoops;
+    /** Each node's event loops. */
+    private static NioEventLoops originLoops;
+    private static NioEventLoops edgeLoops;
     private DefaultStreamHub originHub;
     private DefaultStreamHub edgeHub;
     private RelayServer server;
@@ -67,19 +67,21 @@ class RelayEndToEndTest {
 
     @BeforeAll
     static void startLoops() {
-        edgeLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        originLoops = new NioEventLoops(1);
+        edgeLoops = new NioEventLoops(1);
     }
 
     @AfterAll
-    static void stopLoops() throws Exception {
-        edgeLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    static void stopLoops() {
+        originLoops.close();
+        edgeLoops.close();
     }
 
     @BeforeEach
     void start() throws Exception {
         originHub = new DefaultStreamHub();
         edgeHub = new DefaultStreamHub();
-        server = new RelayServer(originHub, () -> SECRET, "origin-1");
+        server = new RelayServer(originHub, originLoops, () -> SECRET, "origin-1");
         assertThat(server.bind("127.0.0.1", 0)).isTrue();
         client = connect(server.localAddress().getPort()).get(5, TimeUnit.SECONDS);
     }
@@ -346,7 +348,7 @@ class RelayEndToEndTest {
         RelayedStream relayed = RelayedStream.open(client, edgeHub, key, ends::add, interruptions::add, clock::get);
         assertThat(Poll.until(WAIT, () -> relayed.packets() == 3)).isTrue();
         DefaultStreamHub secondHub = new DefaultStreamHub();
-        RelayServer second = new RelayServer(secondHub, () -> SECRET, "origin-2");
+        RelayServer second = new RelayServer(secondHub, originLoops, () -> SECRET, "origin-2");
         try (HubWatcher viewer = new HubWatcher(edgeHub, key)) {
             for (int i = 0; i < 3; i++) {
                 viewer.next().release();

@@ -3,13 +3,11 @@ package io.aqueduct.edge.internal.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.edge.internal.edge.RelayClient;
 import io.aqueduct.edge.internal.testing.Poll;
 import io.aqueduct.edge.internal.token.RelayToken;
 import io.aqueduct.testing.LogCapture;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,15 +30,15 @@ class RelayLogTest {
     private static final RelayServer.Timing QUICK = new RelayServer.Timing(Duration.ofMillis(200),
             Duration.ofMillis(100), Duration.ofMillis(600), Duration.ofMillis(5));
 
-    private EventLoopGroup group;
+    private NioEventLoops loops;
     private DefaultStreamHub hub;
     private RelayServer server;
 
     @BeforeEach
     void start() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        loops = new NioEventLoops(1);
         hub = new DefaultStreamHub();
-        server = new RelayServer(hub, () -> SECRET, "origin-1", Clock.systemUTC(), QUICK);
+        server = new RelayServer(hub, loops, () -> SECRET, "origin-1", Clock.systemUTC(), QUICK);
         assertThat(server.bind("127.0.0.1", 0)).isTrue();
     }
 
@@ -48,14 +46,14 @@ class RelayLogTest {
     void stop() throws Exception {
         server.close();
         hub.stop();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        loops.close();
     }
 
     @Test
     void anEdgeIdWithALineBreakIsEscaped() throws Exception {
         String edgeId = "edge-1\nWARN forged - relay connection from /10.6.6.6:1 refused: bad signature";
         try (LogCapture log = new LogCapture()) {
-            RelayClient client = RelayClient.connect(group, "127.0.0.1", server.localAddress().getPort(), edgeId,
+            RelayClient client = RelayClient.connect(loops, "127.0.0.1", server.localAddress().getPort(), edgeId,
                     RelayToken.issue(SECRET, edgeId, Instant.now()), (c, reason) -> { }).get(5, TimeUnit.SECONDS);
             client.close();
             assertThat(Poll.until(Duration.ofSeconds(5), () -> log.text().contains("closed after"))).isTrue();

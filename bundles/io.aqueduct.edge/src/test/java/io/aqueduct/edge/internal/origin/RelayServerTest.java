@@ -7,6 +7,7 @@ import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.PublishOptions;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.edge.internal.edge.RelayClient;
 import io.aqueduct.edge.internal.edge.RelayRefusedException;
 import io.aqueduct.edge.internal.testing.Poll;
@@ -14,9 +15,6 @@ import io.aqueduct.edge.internal.testing.RawPeer;
 import io.aqueduct.edge.internal.token.RelayToken;
 import io.aqueduct.edge.internal.wire.RelayFrame;
 import io.aqueduct.testing.LogCapture;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -45,19 +43,20 @@ class RelayServerTest {
     private static final RelayServer.Timing QUICK = new RelayServer.Timing(Duration.ofMillis(300),
             Duration.ofMillis(100), Duration.ofMillis(600), Duration.ofMillis(5));
 
-    private static EventLoopGroup group;
+    /** The node's event loops, shared by the servers and the test's clients. */
+    private static NioEventLoops loops;
     private DefaultStreamHub hub;
     private RelayServer server;
     private int port;
 
     @BeforeAll
-    static void startGroup() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    static void startLoops() {
+        loops = new NioEventLoops(2);
     }
 
     @AfterAll
-    static void stopGroup() throws Exception {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    static void stopLoops() {
+        loops.close();
     }
 
     @BeforeEach
@@ -67,7 +66,7 @@ class RelayServerTest {
     }
 
     private RelayServer start(RelayServer.Timing timing) {
-        RelayServer s = new RelayServer(hub, () -> SECRET, "origin-1", Clock.systemUTC(), timing);
+        RelayServer s = new RelayServer(hub, loops, () -> SECRET, "origin-1", Clock.systemUTC(), timing);
         assertThat(s.bind("127.0.0.1", 0)).isTrue();
         port = s.localAddress().getPort();
         return s;
@@ -76,6 +75,8 @@ class RelayServerTest {
     @AfterEach
     void stopServer() {
         server.close();
+        assertThat(loops.group().isShuttingDown()).as("closing a server leaves the shared event loops running")
+                .isFalse();
         hub.stop();
     }
 
@@ -277,7 +278,7 @@ class RelayServerTest {
 
     @Test
     void problemSaysWhyTheServerCannotWork() throws Exception {
-        RelayServer idle = new RelayServer(hub, () -> SECRET, "origin-2");
+        RelayServer idle = new RelayServer(hub, loops, () -> SECRET, "origin-2");
         try {
             assertThat(idle.problem()).isEqualTo("not listening");
             try (ServerSocket taken = new ServerSocket()) {
@@ -289,17 +290,17 @@ class RelayServerTest {
             idle.close();
         }
         assertThat(idle.problem()).isEqualTo("closed");
-        RelayServer noSecret = new RelayServer(hub, () -> new byte[4], "origin-3");
+        RelayServer noSecret = new RelayServer(hub, loops, () -> new byte[4], "origin-3");
         try {
             assertThat(noSecret.bind("127.0.0.1", 0)).isTrue();
             assertThat(noSecret.problem()).isEqualTo("no cluster secret of at least 16 bytes: every edge is refused");
         } finally {
             noSecret.close();
         }
-        assertThatThrownBy(() -> new RelayServer(hub, () -> SECRET, "")).hasMessageContaining("node id");
+        assertThatThrownBy(() -> new RelayServer(hub, loops, () -> SECRET, "")).hasMessageContaining("node id");
     }
 
     private CompletableFuture<RelayClient> connect(String edgeId, String token) {
-        return RelayClient.connect(group, "127.0.0.1", port, edgeId, token, (c, reason) -> { });
+        return RelayClient.connect(loops, "127.0.0.1", port, edgeId, token, (c, reason) -> { });
     }
 }

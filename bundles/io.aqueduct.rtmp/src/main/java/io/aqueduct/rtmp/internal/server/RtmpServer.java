@@ -8,6 +8,7 @@ import io.aqueduct.api.config.Settings;
 import io.aqueduct.api.health.HealthCheck;
 import io.aqueduct.api.health.HealthIndicator;
 import io.aqueduct.api.log.RateLimitedLog;
+import io.aqueduct.api.net.EventLoops;
 import io.aqueduct.api.stream.StreamHub;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.api.stream.StreamSource;
@@ -21,14 +22,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +101,8 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
     private final List<PublishAdmission> admissions = new CopyOnWriteArrayList<>();
     private final List<StreamSource> sources = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private EventLoopGroup loops;
+    /** The node's event loops: shared, never shut down here. */
+    private final EventLoops loops;
     private Channel listener;
     private Endpoint endpoint;
     private volatile String problem;
@@ -119,8 +117,9 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
             (task, nanos) -> GlobalEventExecutor.INSTANCE.schedule(task, nanos, TimeUnit.NANOSECONDS));
 
     @Activate
-    public RtmpServer(@Reference StreamHub hub) {
+    public RtmpServer(@Reference StreamHub hub, @Reference EventLoops loops) {
         this.hub = hub;
+        this.loops = loops;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -152,7 +151,6 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
 
     @Activate
     void activate(Map<String, Object> properties) {
-        loops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         Endpoint wanted;
         try {
             wanted = Endpoint.parse(properties);
@@ -188,15 +186,15 @@ public final class RtmpServer implements HealthIndicator, ViewerCount {
     @Deactivate
     void deactivate() {
         closeListener();
+        // the connections' timers go with them (channelInactive); the shared event loops stay
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         frames.clear();
     }
 
     private void bind(Endpoint wanted) {
         ServerBootstrap b = new ServerBootstrap()
-                .group(loops)
-                .channel(NioServerSocketChannel.class)
+                .group(loops.group())
+                .channel(loops.serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))

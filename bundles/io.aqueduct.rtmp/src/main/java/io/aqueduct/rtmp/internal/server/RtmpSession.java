@@ -274,6 +274,11 @@ final class RtmpSession extends ChannelInboundHandlerAdapter {
         } catch (StreamAlreadyLiveException e) {
             fail(streamId, "NetStream.Publish.BadName", e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // The hub left nothing behind; after an admission this runs as a task, where nothing else would answer.
+            LOG.warn("RTMP {}: the publish of {} failed", remote(), stream.key(), e);
+            fail(streamId, "NetStream.Publish.Failed", "publishing " + stream.key() + " failed (" + e + "); try again");
+            return;
         }
         mapper = new FlvToMedia();
         started = true;

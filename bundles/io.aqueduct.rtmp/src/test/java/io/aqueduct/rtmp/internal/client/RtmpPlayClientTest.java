@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.aqueduct.api.stream.Publication;
 import io.aqueduct.api.stream.StreamKey;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.rtmp.internal.chunk.RtmpConstants;
 import io.aqueduct.rtmp.internal.chunk.RtmpMessage;
 import io.aqueduct.rtmp.internal.flv.FlvToMedia;
@@ -18,8 +19,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,24 +47,26 @@ class RtmpPlayClientTest {
 
     private static DefaultStreamHub hub;
     private static RtmpServer server;
+    private static NioEventLoops loops;
     private static EventLoopGroup group;
     private static int port;
 
     @BeforeAll
     static void startServer() throws Exception {
         hub = new DefaultStreamHub();
-        server = new RtmpServer(hub);
+        loops = new NioEventLoops(1);
+        server = new RtmpServer(hub, loops);
         port = freePort();
         // activate/deactivate are the component's package-private lifecycle methods, called by SCR in the appliance
         lifecycle("activate", Map.class).invoke(server, Map.of("host", "127.0.0.1", "port", port));
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = loops.group(); // the client shares the node's event loops with the server, as on an edge
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         lifecycle("deactivate").invoke(server);
         hub.stop();
+        loops.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.aqueduct.rtmp.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import io.aqueduct.rtmp.internal.amf0.Amf0Writer;
 import io.aqueduct.rtmp.internal.chunk.RtmpConstants;
 import io.aqueduct.testing.LogCapture;
@@ -29,13 +30,15 @@ import org.junit.jupiter.api.Test;
  */
 class ClientValuesInTheLogTest {
     private DefaultStreamHub hub;
+    private NioEventLoops loops;
     private RtmpServer server;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
         hub = new DefaultStreamHub();
-        server = new RtmpServer(hub);
+        loops = new NioEventLoops(1);
+        server = new RtmpServer(hub, loops);
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             port = s.getLocalPort();
@@ -47,6 +50,7 @@ class ClientValuesInTheLogTest {
     void stop() {
         server.deactivate();
         hub.stop();
+        loops.close();
     }
 
     @Test

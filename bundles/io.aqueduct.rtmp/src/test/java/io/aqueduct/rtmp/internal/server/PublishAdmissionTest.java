@@ -4,13 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aqueduct.api.access.AccessRequest;
 import io.aqueduct.api.access.PublishAdmission;
+import io.aqueduct.api.stream.HubStatistics;
+import io.aqueduct.api.stream.Publication;
+import io.aqueduct.api.stream.PublishOptions;
+import io.aqueduct.api.stream.StreamAlreadyLiveException;
+import io.aqueduct.api.stream.StreamHub;
+import io.aqueduct.api.stream.StreamInfo;
 import io.aqueduct.api.stream.StreamKey;
+import io.aqueduct.api.stream.Subscription;
+import io.aqueduct.api.stream.SubscriptionListener;
+import io.aqueduct.api.stream.SubscriptionOptions;
 import io.aqueduct.core.internal.hub.DefaultStreamHub;
+import io.aqueduct.core.internal.net.NioEventLoops;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class PublishAdmissionTest {
     private DefaultStreamHub hub;
+    /** The hub as the server sees it: its publish of live/fails throws, as a hub that failed would. */
+    private StreamHub failingHub;
     private RtmpServer server;
+    private NioEventLoops loops;
     private int port;
     private final List<AccessRequest> asked = new CopyOnWriteArrayList<>();
 
@@ -44,7 +58,38 @@ class PublishAdmissionTest {
     @BeforeEach
     void start() throws Exception {
         hub = new DefaultStreamHub();
-        server = new RtmpServer(hub);
+        failingHub = new StreamHub() {
+            @Override
+            public Publication publish(StreamKey key, PublishOptions options) throws StreamAlreadyLiveException {
+                if (key.name().equals("fails")) {
+                    throw new IllegalStateException("the hub failed");
+                }
+                return hub.publish(key, options);
+            }
+
+            @Override
+            public Optional<Subscription> subscribe(StreamKey key, SubscriptionOptions options,
+                    SubscriptionListener listener) {
+                return hub.subscribe(key, options, listener);
+            }
+
+            @Override
+            public Optional<StreamInfo> stream(StreamKey key) {
+                return hub.stream(key);
+            }
+
+            @Override
+            public List<StreamInfo> streams() {
+                return hub.streams();
+            }
+
+            @Override
+            public HubStatistics statistics() {
+                return hub.statistics();
+            }
+        };
+        loops = new NioEventLoops(2);
+        server = new RtmpServer(failingHub, loops);
         port = freePort();
         server.activate(Map.of("host", "127.0.0.1", "port", port));
         server.addAdmission(slowRegistry);
@@ -53,7 +98,10 @@ class PublishAdmissionTest {
     @AfterEach
     void stop() {
         server.deactivate();
+        assertThat(loops.group().isShuttingDown()).as("the server leaves the node's shared event loops running")
+                .isFalse();
         hub.stop();
+        loops.close();
     }
 
     @Test
@@ -96,16 +144,35 @@ class PublishAdmissionTest {
         String output = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(output).contains("could not be checked").contains("registry client not ready");
         server.removeAdmission(broken);
-        Process again = publish("live/any", 4);
+        publishAndAwaitLive("live/any", "live/any goes live without the admission");
+    }
+
+    @Test
+    void aPublishTheHubFailsAfterTheAdmissionTellsThePublisherAndTheServerGoesOn() throws Exception {
+        Process ffmpeg = publish("live/fails", 4);
+        assertThat(ffmpeg.waitFor(20, TimeUnit.SECONDS)).as("ffmpeg gives up").isTrue();
+        String output = new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ffmpeg.exitValue()).as(output).isNotZero();
+        assertThat(output).contains("Server error: publishing live/fails failed")
+                .contains("the hub failed").contains("try again");
+        assertThat(asked).extracting(r -> r.key().toString()).containsExactly("live/fails");
+        assertThat(hub.streams()).isEmpty();
+
+        publishAndAwaitLive("live/free", "the next publish goes live");
+    }
+
+    /** Publishes {@code key} with ffmpeg until it is in the hub (10 s at most), then stops the publisher. */
+    private void publishAndAwaitLive(String key, String expectation) throws Exception {
+        Process ffmpeg = publish(key, 4);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (hub.stream(StreamKey.parse("live/any")).isEmpty()) {
-                assertThat(System.nanoTime()).as("live/any goes live without the admission").isLessThan(deadline);
+            while (hub.stream(StreamKey.parse(key)).isEmpty()) {
+                assertThat(System.nanoTime()).as(expectation).isLessThan(deadline);
                 Thread.sleep(50);
             }
         } finally {
-            again.destroy();
-            again.waitFor(5, TimeUnit.SECONDS);
+            ffmpeg.destroy();
+            ffmpeg.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
